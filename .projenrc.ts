@@ -1,0 +1,56 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'golden-go',
+  description: 'Hardened Dockerfiles and Kubernetes manifests for Go microservices, with the golden checklist applied by default.',
+  author: 'golden-go maintainers',
+  authorAddress: 'maintainers@golden-go.dev',
+  repositoryUrl: 'https://github.com/golden-go/golden-go.git',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  license: 'Apache-2.0',
+  stability: 'experimental',
+  keywords: ['cdk8s', 'go', 'golang', 'kubernetes', 'dockerfile', 'distroless', 'security'],
+
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.3.0',
+  peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.3',
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+
+  devDeps: ['ts-node@^10.9.2', '@types/node@^20'],
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'projenrc', 'bench'] },
+
+  sampleCode: false,
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
+    jestConfig: {
+      // The container suite runs on its own (`npm run test:e2e`): it needs podman and takes minutes.
+      testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
+    },
+  },
+  gitignore: ['/dist/', '/.e2e/', '/bench/out/'],
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.ci/', '/scripts/'] },
+});
+
+// `npm run example`: synthesize every example into dist/.
+project.addTask('example', {
+  description: 'Synthesize the examples into dist/',
+  exec: 'ts-node --project examples/tsconfig.json examples/synth.ts',
+});
+
+// `npm run test:e2e`: the container end-to-end suite (needs scripts/setup-containers.sh first).
+project.addTask('test:e2e', {
+  description: 'Container end-to-end suite: builds and runs the example image with buildah/podman',
+  exec: 'jest --ci --runInBand --coverage=false --testPathIgnorePatterns /node_modules/ --testMatch "<rootDir>/test/e2e/**/*.e2e.test.ts"',
+  receiveArgs: true,
+});
+
+project.synth();

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds the two local base images the e2e suite uses instead of registry images (nothing is pulled):
+#   localhost/golden-go-e2e/golang:<go version>      static busybox + the local Go toolchain + CA bundle
+#   localhost/golden-go-e2e/distroless-static:nonroot CA bundle, zoneinfo, passwd/group with 65532, /tmp 1777
+# Both are imported from tarballs with fixed owners and mtimes, so their digests are stable.
+# Prints the two references. Set GOROOT_SRC to use another Go tree (it must hold a statically linked go).
+set -euo pipefail
+
+goroot=${GOROOT_SRC:-$(go env GOROOT)}
+gover=$("$goroot/bin/go" env GOVERSION)
+gover=${gover#go}
+builder_ref="localhost/golden-go-e2e/golang:${gover}"
+runtime_ref="localhost/golden-go-e2e/distroless-static:nonroot"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+tarroot() { # dir out.tar: deterministic tarball of a root directory
+  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$1" -cf "$2" .
+}
+etc_files() { # root: passwd/group in the distroless layout (root, nobody, nonroot 65532)
+  mkdir -p "$1/etc" "$1/tmp" "$1/home/nonroot" "$1/root"
+  printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > "$1/etc/passwd"
+  printf 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n' > "$1/etc/group"
+  chmod 1777 "$1/tmp"
+  mkdir -p "$1/etc/ssl/certs"
+  cp /etc/ssl/certs/ca-certificates.crt "$1/etc/ssl/certs/ca-certificates.crt"
+}
+
+if ! podman image exists "$builder_ref"; then
+  b="$work/builder"
+  etc_files "$b"
+  mkdir -p "$b/bin" "$b/usr/local" "$b/go" "$b/root/.cache"
+  cp /bin/busybox "$b/bin/busybox"
+  for applet in $("$b/bin/busybox" --list); do [ -e "$b/bin/$applet" ] || ln -s busybox "$b/bin/$applet"; done
+  cp -a "$goroot" "$b/usr/local/go"
+  rm -rf "$b/usr/local/go/pkg/obj" "$b/usr/local/go/test" "$b/usr/local/go/api"
+  tarroot "$b" "$work/builder.tar"
+  podman import -q \
+    --change 'ENV PATH=/usr/local/go/bin:/go/bin:/bin' --change 'ENV GOPATH=/go' --change 'ENV HOME=/root' \
+    --change 'WORKDIR /' "$work/builder.tar" "$builder_ref" >/dev/null
+fi
+
+if ! podman image exists "$runtime_ref"; then
+  r="$work/runtime"
+  etc_files "$r"
+  chown 65532:65532 "$r/home/nonroot"; chmod 0700 "$r/home/nonroot" "$r/root"
+  mkdir -p "$r/usr/share"
+  cp -a /usr/share/zoneinfo "$r/usr/share/zoneinfo"
+  # distroless ships only the canonical zones, not the posix/ and right/ duplicates
+  rm -rf "$r/usr/share/zoneinfo/posix" "$r/usr/share/zoneinfo/right"
+  tarroot "$r" "$work/runtime.tar"
+  podman import -q \
+    --change 'USER 65532' --change 'WORKDIR /home/nonroot' \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' \
+    "$work/runtime.tar" "$runtime_ref" >/dev/null
+fi
+echo "$builder_ref"
+echo "$runtime_ref"

@@ -1,0 +1,17 @@
+/**
+ * Render-time violations of the golden checklist. The message always starts with the rule id and
+ * the prop that broke it, so a failed synth tells the user what to change without a stack dive.
+ */
+export function ruleError(ruleId: string, prop: string, message: string): Error {
+  return new Error(`[${ruleId}] ${prop}: ${message}`);
+}
+
+/** A render-time warning in the same shape as `ruleError`. */
+export function ruleWarning(ruleId: string, prop: string, message: string): string {
+  return `[${ruleId}] ${prop}: ${message}`;
+}
+
+/** A value that is not one of the allowed ones. */
+export function invalidValue(prop: string, value: unknown, allowed: string): Error {
+  return new Error(`${prop}: ${JSON.stringify(value)} is not valid; allowed: ${allowed}`);
+}

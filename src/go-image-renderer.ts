@@ -1,0 +1,480 @@
+import { BINARY_PATH, GENERATED_MARKER } from './_constants';
+import { ruleError, ruleWarning, invalidValue } from './_rule-error';
+import { BaseImage, BuilderImage, Libc } from './base-image';
+import type { HardenedGoImageProps } from './hardened-go-image';
+
+/** Everything `GoImageRenderer.render` produces: files, build arguments and build commands. */
+export interface GoImageRendering {
+  /** The Dockerfile text. */
+  readonly dockerfile: string;
+  /** The .dockerignore text. */
+  readonly dockerignore: string;
+  /** Build arguments with their values for this rendering, in a stable order. */
+  readonly buildArgs: Record<string, string>;
+  /** Target platforms, such as `linux/amd64`. */
+  readonly platforms: string[];
+  /** `docker buildx build` argv (multi-platform, pushed, timestamps rewritten to SOURCE_DATE_EPOCH). */
+  readonly buildxCommand: string[];
+  /** `buildah bud` argv for the build host's platform (reproducible with `--timestamp`). */
+  readonly buildahCommand: string[];
+  /** Checklist warnings, each starting with the rule id. */
+  readonly warnings: string[];
+}
+
+const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];
+const DEFAULT_GOPROXY = 'https://proxy.golang.org,direct';
+// Keys with a dedicated prop (and a rule behind it) may not be smuggled in through goEnv.
+const RESERVED_GO_ENV: Record<string, string> = {
+  CGO_ENABLED: 'B01 (use the cgo prop)',
+  GOPROXY: 'B05 (use the goProxy prop)',
+  GOPRIVATE: 'B06 (use the goPrivate prop)',
+  GONOSUMDB: 'B06 (use the goNoSumDb prop)',
+  GONOSUMCHECK: 'B06',
+  GONOSUMCHECKS: 'B06',
+  GOSUMDB: 'B06 (use the goSumDb prop)',
+  GOINSECURE: 'B06',
+  GOFLAGS: 'B07 (GOFLAGS is fixed to -mod=readonly)',
+  GOTOOLCHAIN: 'B07 (GOTOOLCHAIN is fixed to local)',
+  GOOS: 'B19 (use the platforms prop)',
+  GOARCH: 'B19 (use the platforms prop)',
+};
+
+/**
+ * The pure renderer under `HardenedGoImage`: turns a typed description of a Go module into a
+ * hardened multi-stage Dockerfile. Usable without a construct tree.
+ */
+export class GoImageRenderer {
+  /**
+   * Renders the Dockerfile, .dockerignore, build arguments and build commands.
+   * Throws an error naming the rule id and the prop when the props break a golden-checklist error rule.
+   */
+  public static render(props: HardenedGoImageProps): GoImageRendering {
+    return renderGoImage(props);
+  }
+
+  private constructor() {}
+}
+
+interface Resolved {
+  readonly name: string;
+  readonly builder: BuilderImage;
+  readonly runtime: BaseImage;
+  readonly goVersion: string;
+  readonly cgo: boolean;
+  readonly mainPackage: string;
+  readonly platforms: string[];
+  readonly tags: string[];
+  readonly versionVariable: string;
+  readonly commitVariable: string;
+  readonly selfCheckArgs: string[];
+  readonly entrypoint: string[];
+  readonly cmd: string[];
+  readonly warnings: string[];
+}
+
+function renderGoImage(props: HardenedGoImageProps): GoImageRendering {
+  const r = resolve(props);
+  const buildArgs = renderBuildArgs(props, r);
+  const dockerfile = renderDockerfile(props, r);
+  const dockerignore = renderDockerignore(props);
+  const context = props.context ?? '.';
+  const dockerfileDir = props.dockerfileDir ?? context;
+  const dockerfilePath = joinPath(dockerfileDir, 'Dockerfile');
+  const image = `${props.imageName ?? r.name}:${props.version ?? 'dev'}`;
+  const argFlags = (flag: string) => Object.entries(buildArgs).flatMap(([k, v]) => [flag, `${k}=${v}`]);
+  const secret = (props.goPrivate ?? []).length > 0 ? ['--secret', `id=${props.netrcSecretId ?? 'netrc'},src=$HOME/.netrc`] : [];
+
+  const buildxCommand = [
+    'docker', 'buildx', 'build',
+    '--file', dockerfilePath,
+    '--platform', r.platforms.join(','),
+    ...argFlags('--build-arg'),
+    ...secret,
+    '--provenance=false',
+    '--output', `type=image,name=${image},push=true,rewrite-timestamp=true`,
+    '--metadata-file', joinPath(dockerfileDir, 'buildx-metadata.json'),
+    context,
+  ];
+  const buildahCommand = [
+    'buildah', 'bud',
+    '--file', dockerfilePath,
+    '--ignorefile', joinPath(dockerfileDir, '.dockerignore'),
+    ...argFlags('--build-arg'),
+    ...secret,
+    '--timestamp', String(props.sourceDateEpoch ?? 0),
+    // The io.buildah.version label would tie the digest to the buildah release.
+    '--identity-label=false',
+    // HEALTHCHECK only exists in the Docker image format; OCI images drop it.
+    ...(props.healthCheck ? ['--format', 'docker'] : []),
+    '--tag', image,
+    context,
+  ];
+  return { dockerfile, dockerignore, buildArgs, platforms: r.platforms, buildxCommand, buildahCommand, warnings: r.warnings };
+}
+
+function joinPath(dir: string, file: string): string {
+  return dir === '.' || dir === '' ? file : `${dir.replace(/\/+$/, '')}/${file}`;
+}
+
+function resolve(props: HardenedGoImageProps): Resolved {
+  const warnings: string[] = [];
+  const strict = props.strict ?? false;
+  if (!props.name || !/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(props.name)) {
+    throw invalidValue('name', props.name, 'lower-case letters, digits, ".", "_" and "-", starting and ending with a letter or digit');
+  }
+  const goVersion = props.goVersion ?? '1.26';
+  if (!/^1\.\d+(\.\d+)?$/.test(goVersion)) {
+    throw invalidValue('goVersion', goVersion, 'a Go release such as "1.26" or "1.26.8"');
+  }
+  const builder = props.builderImage ?? BuilderImage.golang({ goVersion: goVersion === '1.26' ? '1.26' : goVersion });
+  if (builder.goVersion && !sameGoLine(builder.goVersion, goVersion)) {
+    throw ruleError('B18', 'goVersion', `declares Go ${goVersion} but builderImage ${builder.ref} ships Go ${builder.goVersion}; make them agree (the build self-check compares \`go version\`)`);
+  }
+  const runtime = props.runtimeImage ?? BaseImage.distrolessStatic();
+  const cgo = props.cgo ?? false;
+
+  for (const [prop, ref] of [['builderImage', builder.ref], ['runtimeImage', runtime.ref]] as const) {
+    if (!isDigestPinned(ref)) {
+      const msg = `${ref} is tag-only; pin it as name:tag@sha256:… so every build starts from the same bytes`;
+      if (strict) throw ruleError('B11', prop, msg);
+      warnings.push(ruleWarning('B11', prop, msg));
+    }
+  }
+
+  if (cgo) checkLibc(builder, runtime, warnings);
+
+  const mainPackage = props.mainPackage ?? '.';
+  if (!/^\.(\/[A-Za-z0-9._~-]+)*(\/\.\.\.)?$/.test(mainPackage) || mainPackage.includes('/../')) {
+    throw invalidValue('mainPackage', mainPackage, 'a relative package path inside the module such as "." or "./cmd/server"');
+  }
+
+  const platforms = props.platforms ?? DEFAULT_PLATFORMS;
+  if (platforms.length === 0) throw invalidValue('platforms', platforms, 'at least one "os/arch[/variant]" such as "linux/amd64"');
+  for (const p of platforms) {
+    if (!/^linux\/(amd64|arm64|arm\/v[5-7]|386|ppc64le|s390x|riscv64)$/.test(p)) {
+      throw invalidValue('platforms', p, 'linux/amd64, linux/arm64, linux/arm/v7, linux/arm/v6, linux/arm/v5, linux/386, linux/ppc64le, linux/s390x, linux/riscv64');
+    }
+  }
+  if (new Set(platforms).size !== platforms.length) throw invalidValue('platforms', platforms, 'each platform once');
+
+  const tags = ['timetzdata', ...(props.buildTags ?? [])];
+  for (const t of props.buildTags ?? []) {
+    if (!/^[A-Za-z0-9_.!]+$/.test(t)) throw invalidValue('buildTags', t, 'build tags made of letters, digits, "_", "." and "!"');
+  }
+
+  const goIdent = /^[A-Za-z0-9_./-]+\.[A-Za-z_][A-Za-z0-9_]*$/;
+  const versionVariable = props.versionVariable ?? 'main.version';
+  const commitVariable = props.commitVariable ?? 'main.commit';
+  for (const [prop, v] of [['versionVariable', versionVariable], ['commitVariable', commitVariable]]) {
+    if (!goIdent.test(v)) throw invalidValue(prop, v, 'an import path and variable name such as "main.version" or "example.com/app/internal/build.Version"');
+  }
+
+  checkGoEnv(props);
+
+  const entrypoint = props.entrypoint ?? [BINARY_PATH];
+  checkEntrypoint(entrypoint);
+  const cmd = props.command ?? [];
+  checkExecForm('command', cmd);
+
+  const selfCheckArgs = props.selfCheckArgs ?? ['-version'];
+
+  if (!props.sourceUrl) {
+    warnings.push(ruleWarning('B17', 'sourceUrl', 'not set: the org.opencontainers.image.source label is left out, so registries and Renovate cannot link the image to its repository'));
+  } else if (!/^https?:\/\/\S+$/.test(props.sourceUrl)) {
+    throw invalidValue('sourceUrl', props.sourceUrl, 'an http(s) URL of the source repository');
+  }
+  const epoch = props.sourceDateEpoch ?? 0;
+  if (!Number.isInteger(epoch) || epoch < 0) throw invalidValue('sourceDateEpoch', epoch, 'whole seconds since 1970-01-01 (for example `git log -1 --format=%ct`)');
+
+  for (const [prop, v] of [['version', props.version], ['commit', props.commit]]) {
+    if (v !== undefined && !/^[A-Za-z0-9._+-]+$/.test(v)) throw invalidValue(prop!, v, 'letters, digits, ".", "_", "+" and "-"');
+  }
+
+  return {
+    name: props.name,
+    builder,
+    runtime,
+    goVersion,
+    cgo,
+    mainPackage,
+    platforms,
+    tags,
+    versionVariable,
+    commitVariable,
+    selfCheckArgs,
+    entrypoint,
+    cmd,
+    warnings,
+  };
+}
+
+function sameGoLine(a: string, b: string): boolean {
+  // "1.26" matches "1.26.8"; two full versions must be equal.
+  const [x, y] = a.length <= b.length ? [a, b] : [b, a];
+  return y === x || y.startsWith(`${x}.`);
+}
+
+function isDigestPinned(ref: string): boolean {
+  return ref === 'scratch' || /@sha256:[0-9a-f]{64}$/.test(ref);
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function checkLibc(builder: BuilderImage, runtime: BaseImage, warnings: string[]): void {
+  if (runtime.libc === Libc.NONE) {
+    throw ruleError('B02', 'cgo', `cgo: true links against ${builder.libc} from ${builder.ref}, but runtimeImage ${runtime.description} has no C library; the binary would fail with "no such file or directory" at start. Use BaseImage.distrolessBase() (glibc) or turn cgo off`);
+  }
+  if (runtime.libc !== builder.libc) {
+    throw ruleError('B02', 'runtimeImage', `cgo binary built against ${builder.libc} (${builder.ref}) cannot run on ${runtime.description}, which carries ${runtime.libc}; use a runtime base of the same libc family`);
+  }
+  if (builder.libcVersion && runtime.libcVersion) {
+    if (compareVersions(builder.libcVersion, runtime.libcVersion) > 0) {
+      throw ruleError('B02', 'runtimeImage', `builder ${builder.ref} has ${builder.libc} ${builder.libcVersion}, newer than ${runtime.libcVersion} on ${runtime.description}; symbols versioned ${builder.libc.toUpperCase()}_${builder.libcVersion} will be missing at run time. Use a runtime base of the same release or newer`);
+    }
+  } else {
+    warnings.push(ruleWarning('B02', 'runtimeImage', `the ${builder.libc} releases of ${builder.ref} and ${runtime.ref} are not both known; the build self-check on the runtime base is the only guard`));
+  }
+}
+
+function checkGoEnv(props: HardenedGoImageProps): void {
+  for (const [k, v] of Object.entries(props.goEnv ?? {})) {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(k)) throw invalidValue(`goEnv.${k}`, k, 'upper-case environment variable names');
+    if (RESERVED_GO_ENV[k]) {
+      const why = RESERVED_GO_ENV[k];
+      const rule = why.slice(0, 3);
+      throw ruleError(rule, `goEnv.${k}`, `${k}=${v} may not be set through goEnv: rule ${why}`);
+    }
+    if (/[\n"$\\`]/.test(v)) throw invalidValue(`goEnv.${k}`, v, 'a value without quotes, "$", backslashes, backticks or newlines');
+  }
+  checkModulePatterns('goPrivate', props.goPrivate ?? []);
+  checkModulePatterns('goNoSumDb', props.goNoSumDb ?? []);
+  if (props.goSumDb !== undefined && /^off$/i.test(props.goSumDb.trim())) {
+    throw ruleError('B06', 'goSumDb', 'GOSUMDB=off switches off tamper detection for every module, exactly what a hijacked GOPROXY exploits; list private module patterns in goPrivate instead');
+  }
+  if (props.goSumDb !== undefined && !/^[A-Za-z0-9.+:/_-]+( [A-Za-z0-9.:/_-]+)?$/.test(props.goSumDb)) {
+    throw invalidValue('goSumDb', props.goSumDb, 'a checksum database name, optionally followed by its URL, such as "sum.golang.org"');
+  }
+  const proxy = props.goProxy ?? DEFAULT_GOPROXY;
+  for (const entry of proxy.split(/[,|]/)) {
+    if (!(entry === 'direct' || entry === 'off' || /^https?:\/\/[^\s"]+$/.test(entry))) {
+      throw invalidValue('goProxy', proxy, 'a comma- or pipe-separated list of proxy URLs, "direct" and "off"');
+    }
+  }
+}
+
+function checkModulePatterns(prop: string, patterns: string[]): void {
+  for (const p of patterns) {
+    // A pattern whose first element is a bare wildcard matches every module path.
+    const first = p.split('/')[0];
+    if (first === '*' || first === '' || /^\*+$/.test(first) || first === '?*') {
+      throw ruleError('B06', prop, `"${p}" matches every module, which turns the checksum database off for all of them (seed 000 recommends GONOSUMDB=*: that is the GOPROXY hijack it warns about). List your private module prefixes, such as "github.com/acme/*"`);
+    }
+    if (!/^[A-Za-z0-9.*?_~\-[\]/]+$/.test(p)) throw invalidValue(prop, p, 'module path patterns such as "github.com/acme/*" (no commas or spaces: give one pattern per entry)');
+  }
+}
+
+const SHELL_NAMES = /^(\/(usr\/)?bin\/)?(sh|bash|ash|dash|zsh|busybox)$/;
+
+function checkEntrypoint(entrypoint: string[]): void {
+  if (entrypoint.length === 0) throw invalidValue('entrypoint', entrypoint, `an exec-form array starting with ${BINARY_PATH}`);
+  if (SHELL_NAMES.test(entrypoint[0])) {
+    throw ruleError('B14', 'entrypoint', `${JSON.stringify(entrypoint)} wraps the service in a shell: the shell becomes PID 1, ignores SIGTERM and the pod is killed after the grace period. Use ["${BINARY_PATH}", …]`);
+  }
+  checkExecForm('entrypoint', entrypoint);
+  if (entrypoint[0] !== BINARY_PATH) {
+    throw ruleError('B14', 'entrypoint', `must start with the service binary ${BINARY_PATH} so it runs as PID 1 and receives SIGTERM; got ${JSON.stringify(entrypoint)}`);
+  }
+}
+
+function checkExecForm(prop: string, argv: string[]): void {
+  if (argv.length === 1 && /\s/.test(argv[0]) && !argv[0].startsWith('-')) {
+    throw ruleError('B14', prop, `"${argv[0]}" is a shell-form command line; split it into an exec-form array such as ${JSON.stringify(argv[0].trim().split(/\s+/))}`);
+  }
+  for (const a of argv) {
+    if (/[\n\r]/.test(a)) throw invalidValue(prop, a, 'arguments without newlines');
+  }
+}
+
+function renderBuildArgs(props: HardenedGoImageProps, r: Resolved): Record<string, string> {
+  const epoch = props.sourceDateEpoch ?? 0;
+  const args: Record<string, string> = {
+    BUILDER_IMAGE: r.builder.ref,
+    RUNTIME_IMAGE: r.runtime.ref,
+  };
+  if (!r.runtime.isScratch) args.RUNTIME_IMAGE_DIGEST = r.runtime.digest ?? '';
+  args.GOPROXY = props.goProxy ?? DEFAULT_GOPROXY;
+  args.VERSION = props.version ?? 'dev';
+  args.COMMIT = props.commit ?? 'unknown';
+  args.SOURCE_DATE_EPOCH = String(epoch);
+  args.CREATED = new Date(epoch * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return args;
+}
+
+/** Joins Dockerfile instruction lines continued with ` \`. */
+function continued(lines: string[], indent = '    '): string {
+  return lines.map((l, i) => (i === 0 ? l : indent + l)).join(' \\\n');
+}
+
+function renderDockerfile(props: HardenedGoImageProps, r: Resolved): string {
+  const out: string[] = [];
+  const emit = (...lines: string[]) => out.push(...lines);
+  const { builder, runtime, cgo } = r;
+  const goPrivate = props.goPrivate ?? [];
+  const goNoSumDb = props.goNoSumDb ?? [];
+  const netrc = props.netrcSecretId ?? 'netrc';
+
+  emit('# syntax=docker/dockerfile:1',
+    `# Generated by golden-go (HardenedGoImage "${r.name}"); ${GENERATED_MARKER}.`,
+    '# Do not edit: change the construct props and synthesize again. Rule ids (B01…B21) refer to the',
+    '# golden checklist. Base images are build arguments: override them for mirrors or local bases.',
+    '',
+    `ARG BUILDER_IMAGE=${builder.ref}`,
+    `ARG RUNTIME_IMAGE=${runtime.ref}`,
+    '');
+
+  if (cgo) {
+    emit('# cgo needs a C toolchain for the target: compile natively per platform (emulated when foreign)', '# instead of cross-compiling from $BUILDPLATFORM (B19).',
+      'FROM ${BUILDER_IMAGE} AS build');
+  } else {
+    emit('# Cross-compile on the build platform for each target platform (B19).',
+      'FROM --platform=$BUILDPLATFORM ${BUILDER_IMAGE} AS build');
+  }
+  emit('ARG TARGETOS', 'ARG TARGETARCH', 'ARG TARGETVARIANT',
+    '# GOPROXY is an ARG turned into ENV, never `go env -w`, which would silently win over --build-arg (B05).',
+    `ARG GOPROXY=${props.goProxy ?? DEFAULT_GOPROXY}`);
+  const env = ['ENV GOPROXY=${GOPROXY}'];
+  if (goPrivate.length) env.push(`GOPRIVATE=${goPrivate.join(',')}`);
+  if (goNoSumDb.length) env.push(`GONOSUMDB=${goNoSumDb.join(',')}`);
+  if (props.goSumDb) env.push(`GOSUMDB="${props.goSumDb}"`);
+  env.push('GOFLAGS=-mod=readonly', 'GOTOOLCHAIN=local', `CGO_ENABLED=${cgo ? 1 : 0}`);
+  for (const [k, v] of Object.entries(props.goEnv ?? {}).sort(([a], [b]) => a.localeCompare(b))) env.push(`${k}="${v}"`);
+  emit('# Checksum database stays on (B06); the module graph is locked and no toolchain is downloaded (B07).',
+    continued(env), 'WORKDIR /src', '');
+
+  emit('# Module graph first, so this layer is reused until go.mod/go.sum change (B03).',
+    'COPY go.mod go.sum* ./');
+  const download = ['RUN --mount=type=cache,target=/go/pkg/mod'];
+  if (goPrivate.length) {
+    emit(`# Private modules authenticate through a build secret (--secret id=${netrc},src=$HOME/.netrc), never ARG/ENV (B08).`);
+    download.push(`--mount=type=secret,id=${netrc},target=/root/.netrc,required=true`);
+  }
+  download.push('go mod download && go mod verify');
+  emit(continued(download), 'COPY . .', '');
+
+  emit('ARG VERSION=dev', 'ARG COMMIT=unknown',
+    '# Reproducible (B09), cached (B10), with the IANA time zone database embedded (B15).');
+  const goarm = 'GOARM="${TARGETVARIANT#v}"';
+  const ldflags = `-s -w -X ${r.versionVariable}=\${VERSION} -X ${r.commitVariable}=\${COMMIT}`;
+  emit(continued([
+    'RUN --mount=type=cache,target=/go/pkg/mod',
+    '--mount=type=cache,target=/root/.cache/go-build',
+    `GOOS="$TARGETOS" GOARCH="$TARGETARCH" ${goarm}`,
+    `go build -trimpath -buildvcs=false -tags ${r.tags.join(',')}`,
+    `-ldflags "${ldflags}"`,
+    `-o /out/app ${r.mainPackage}`,
+  ]), '');
+
+  const goLine = r.goVersion.replace(/\./g, '\\.');
+  emit(`# Self-check: ${cgo ? 'a cgo build' : 'a static CGO_ENABLED=0 binary (B01)'} by the declared Go ${r.goVersion} (B18).`,
+    continued([
+      'RUN go version -m /out/app > /tmp/buildinfo',
+      `&& grep -Eq '^[[:space:]]+build[[:space:]]+CGO_ENABLED=${cgo ? 1 : 0}$' /tmp/buildinfo`,
+      `|| { echo "golden-go B01: /out/app is not a CGO_ENABLED=${cgo ? 1 : 0} build" >&2; cat /tmp/buildinfo >&2; exit 1; }`,
+      `; head -n 1 /tmp/buildinfo | grep -Eq ': go${goLine}([.]|$)'`,
+      `|| { echo "golden-go B18: built with $(head -n 1 /tmp/buildinfo), expected go${r.goVersion}" >&2; exit 1; }`,
+    ]));
+
+  if (runtime.isScratch) {
+    emit('', '# scratch has nothing: assemble what distroless would carry (B12). Time zones are embedded (B15).',
+      continued([
+        'RUN mkdir -p /rootfs/etc/ssl/certs /rootfs/tmp /rootfs/home/nonroot',
+        '&& cp /etc/ssl/certs/ca-certificates.crt /rootfs/etc/ssl/certs/ca-certificates.crt',
+        "&& printf 'root:x:0:0:root:/root:/sbin/nologin\\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\\n' > /rootfs/etc/passwd",
+        "&& printf 'root:x:0:\\nnobody:x:65534:\\nnonroot:x:65532:\\n' > /rootfs/etc/group",
+        '&& chmod 1777 /rootfs/tmp && chmod 0700 /rootfs/home/nonroot && chown 65532:65532 /rootfs/home/nonroot',
+      ]));
+  }
+
+  const fromRuntime = runtime.isScratch ? 'FROM scratch' : 'FROM ${RUNTIME_IMAGE}';
+  const rootfs = runtime.isScratch ? ['COPY --from=build /rootfs/ /'] : [];
+  if (r.selfCheckArgs.length > 0) {
+    emit('', '# The binary must start on the runtime base itself, not only in the builder (B18).',
+      `${fromRuntime} AS verify`, ...rootfs,
+      `COPY --from=build /out/app ${BINARY_PATH}`,
+      `RUN ${JSON.stringify([BINARY_PATH, ...r.selfCheckArgs])}`);
+  }
+
+  emit('', `# Runtime: ${runtime.description}, no shell, no package manager (B12).`, fromRuntime);
+  emit('ARG VERSION=dev', 'ARG COMMIT=unknown', 'ARG CREATED=1970-01-01T00:00:00Z');
+  if (!runtime.isScratch) emit('ARG RUNTIME_IMAGE', 'ARG RUNTIME_IMAGE_DIGEST');
+  emit(...rootfs);
+  if (runtime.isScratch) emit('ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt');
+  const [stage, source] = r.selfCheckArgs.length > 0 ? ['verify', BINARY_PATH] : ['build', '/out/app'];
+  emit(`COPY --from=${stage} --chown=0:0 --chmod=0555 ${source} ${BINARY_PATH}`);
+  emit('# Numeric, so runAsNonRoot can verify it without reading /etc/passwd (B13).', 'USER 65532:65532');
+
+  const labels: Array<[string, string]> = [['title', r.name]];
+  if (props.sourceUrl) labels.push(['source', props.sourceUrl], ['url', props.sourceUrl]);
+  labels.push(['version', '${VERSION}'], ['revision', '${COMMIT}'], ['created', '${CREATED}']);
+  labels.push(['base.name', runtime.isScratch ? 'scratch' : '${RUNTIME_IMAGE}']);
+  if (!runtime.isScratch) labels.push(['base.digest', '${RUNTIME_IMAGE_DIGEST}']);
+  if (props.description) labels.push(['description', props.description]);
+  emit('# OCI labels, set explicitly so labels inherited from the base image do not leak (B17).',
+    continued(labels.map(([k, v], i) => `${i === 0 ? 'LABEL ' : ''}org.opencontainers.image.${k}=${JSON.stringify(v)}`)));
+
+  if (props.healthCheck) {
+    emit('# Exec form calling the service binary: there is no wget, curl or shell here (B16).',
+      props.healthCheck._render(BINARY_PATH, runtime.description, runtime.hasShell));
+  }
+  emit('# Exec form: the Go binary is PID 1 and receives SIGTERM itself (B14).',
+    `ENTRYPOINT ${JSON.stringify(r.entrypoint)}`);
+  if (r.cmd.length) emit(`CMD ${JSON.stringify(r.cmd)}`);
+  return out.join('\n') + '\n';
+}
+
+const DOCKERIGNORE_BASE = [
+  '# version control and CI metadata',
+  '.git', '**/.git', '.github', '.gitlab-ci.yml',
+  '# Docker files themselves (changing them must not invalidate the source layer)',
+  'Dockerfile*', '**/Dockerfile*', '.dockerignore', '*.dockerignore',
+  '# local environment and secrets: never in the build context',
+  '.env', '.env.*', '**/.env', '**/.env.*', '.netrc', '**/.netrc', '*.pem', '*.key', '**/*.pem', '**/*.key', '.aws', '.ssh', '.kube',
+  '# build output, test artefacts, editor state',
+  'bin/', 'dist/', 'out/', '*.test', '*.out', 'coverage.*', '*.prof', 'node_modules/', '.idea/', '.vscode/', '*.swp', '.DS_Store', 'tmp/',
+];
+
+function renderDockerignore(props: HardenedGoImageProps): string {
+  const extra = props.dockerignore ?? [];
+  for (const pattern of extra) {
+    if (!pattern.startsWith('!') && ['go.mod', 'go.sum'].some((f) => globMatches(pattern, f))) {
+      throw ruleError('B04', 'dockerignore', `"${pattern}" excludes ${['go.mod', 'go.sum'].filter((f) => globMatches(pattern, f)).join(' and ')}; the module layer (B03) needs both in the build context`);
+    }
+    if (/[\n\r]/.test(pattern)) throw invalidValue('dockerignore', pattern, 'one pattern per entry, without newlines');
+  }
+  return [
+    `# Generated by golden-go; ${GENERATED_MARKER}. Keeps secrets and noise out of the build context (B04).`,
+    ...DOCKERIGNORE_BASE,
+    ...(extra.length ? ['# project-specific', ...extra] : []),
+    '# the module files are always part of the context (B03)',
+    '!go.mod', '!go.sum',
+  ].join('\n') + '\n';
+}
+
+/** Matches a .dockerignore pattern (filepath.Match syntax plus `**`) against a top-level file name. */
+function globMatches(pattern: string, file: string): boolean {
+  const p = pattern.replace(/^\/+/, '').replace(/^(\*\*\/)+/, '');
+  const re = p.split('').map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|\\]/g, '\\$&'))).join('');
+  try {
+    return new RegExp(`^${re}$`).test(file);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,239 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Construct } from 'constructs';
+import { GENERATED_MARKER } from './_constants';
+import { BaseImage, BuilderImage } from './base-image';
+import { GoImageRenderer, GoImageRendering } from './go-image-renderer';
+import { ImageHealthCheck } from './health-check';
+
+/** Describes a Go module and how to package it. Every default follows the golden checklist (B01–B21). */
+export interface HardenedGoImageProps {
+  /** Service name: the image title label and the default image name. Lower-case DNS-style. */
+  readonly name: string;
+  /**
+   * Go release the module is built with; the build fails if `go version` disagrees (B18).
+   * @default '1.26'
+   */
+  readonly goVersion?: string;
+  /**
+   * Image the binary is compiled in.
+   * @default - golang:1.26-trixie pinned by digest
+   */
+  readonly builderImage?: BuilderImage;
+  /**
+   * Image the binary runs on.
+   * @default BaseImage.distrolessStatic() (Debian 13, nonroot, pinned by digest)
+   */
+  readonly runtimeImage?: BaseImage;
+  /**
+   * Package to build, relative to the module root.
+   * @default '.'
+   */
+  readonly mainPackage?: string;
+  /**
+   * Build with cgo. Needs a runtime base whose libc family matches the builder's and whose release
+   * is the same or newer (B02); cross-compilation then happens under emulation.
+   * @default false
+   */
+  readonly cgo?: boolean;
+  /**
+   * GOPROXY default baked into the `GOPROXY` build argument (B05).
+   * @default 'https://proxy.golang.org,direct'
+   */
+  readonly goProxy?: string;
+  /**
+   * Private module path patterns (GOPRIVATE), such as `github.com/acme/*`. They bypass the proxy and
+   * the checksum database; `*` is rejected (B06). Credentials come from a `netrc` build secret (B08).
+   * @default - none
+   */
+  readonly goPrivate?: string[];
+  /**
+   * Extra patterns for modules fetched through the proxy but absent from the checksum database (GONOSUMDB).
+   * `*` is rejected (B06).
+   * @default - none
+   */
+  readonly goNoSumDb?: string[];
+  /**
+   * Alternative checksum database (GOSUMDB), for example a private sumdb mirror. `off` is rejected (B06).
+   * @default - Go's default, sum.golang.org
+   */
+  readonly goSumDb?: string;
+  /**
+   * Build-secret id that holds a netrc for private modules.
+   * @default 'netrc'
+   */
+  readonly netrcSecretId?: string;
+  /**
+   * Extra environment for `go build` (for example GOEXPERIMENT or GOAMD64). Variables with their own
+   * prop or rule (CGO_ENABLED, GOPROXY, GOSUMDB, GONOSUMDB, GOPRIVATE, GOINSECURE, GOFLAGS, GOTOOLCHAIN,
+   * GOOS, GOARCH) are rejected.
+   * @default - none
+   */
+  readonly goEnv?: Record<string, string>;
+  /**
+   * Build tags in addition to `timetzdata`, which is always set (B15).
+   * @default - none
+   */
+  readonly buildTags?: string[];
+  /**
+   * Variable set to the version with `-ldflags -X`.
+   * @default 'main.version'
+   */
+  readonly versionVariable?: string;
+  /**
+   * Variable set to the commit with `-ldflags -X`.
+   * @default 'main.commit'
+   */
+  readonly commitVariable?: string;
+  /**
+   * Version stamped into the binary and the labels (the `VERSION` build argument default).
+   * @default 'dev'
+   */
+  readonly version?: string;
+  /**
+   * Commit stamped into the binary and the labels (the `COMMIT` build argument default).
+   * @default 'unknown'
+   */
+  readonly commit?: string;
+  /**
+   * Build time as Unix seconds, normally the commit time (`git log -1 --format=%ct`). It sets the
+   * image creation time and the `created` label, so identical inputs give identical digests (B09).
+   * @default 0
+   */
+  readonly sourceDateEpoch?: number;
+  /**
+   * Target platforms (B19).
+   * @default ['linux/amd64', 'linux/arm64']
+   */
+  readonly platforms?: string[];
+  /**
+   * Exec-form entrypoint; must start with the service binary `/app` (B14).
+   * @default ['/app']
+   */
+  readonly entrypoint?: string[];
+  /**
+   * Exec-form default arguments (CMD).
+   * @default - none
+   */
+  readonly command?: string[];
+  /**
+   * Arguments the build-time self-check runs the binary with on the runtime base (B18). An empty
+   * list skips running it (for example multi-platform builds without QEMU); the static check stays.
+   * @default ['-version']
+   */
+  readonly selfCheckArgs?: string[];
+  /**
+   * An exec-form HEALTHCHECK that calls the service binary (B16). Kubernetes ignores it; it helps
+   * `docker run` and Compose users.
+   * @default - no HEALTHCHECK
+   */
+  readonly healthCheck?: ImageHealthCheck;
+  /**
+   * Source repository URL for the `org.opencontainers.image.source` label (B17).
+   * @default - label left out, with a B17 warning
+   */
+  readonly sourceUrl?: string;
+  /**
+   * Image description label.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Image repository used by the build commands, such as `registry.example.com/team/hello`.
+   * @default - the service name
+   */
+  readonly imageName?: string;
+  /**
+   * Build context (the module root) as the build commands should name it.
+   * @default '.'
+   */
+  readonly context?: string;
+  /**
+   * Directory the Dockerfile is written to, as the build commands should name it.
+   * @default - the context
+   */
+  readonly dockerfileDir?: string;
+  /**
+   * Extra .dockerignore patterns. Patterns that exclude go.mod or go.sum are rejected (B04).
+   * @default - none
+   */
+  readonly dockerignore?: string[];
+  /**
+   * Treat warnings that have an error form (tag-only bases, B11) as errors.
+   * @default false
+   */
+  readonly strict?: boolean;
+}
+
+/**
+ * A hardened multi-stage Dockerfile for a Go module, with its .dockerignore, build arguments and
+ * build commands. Rendering is pure and happens in the constructor, so bad props fail the synth;
+ * nothing is built at synth time. `writeFiles()` puts the files where a build can use them.
+ */
+export class HardenedGoImage extends Construct {
+  /** The Dockerfile text. */
+  public readonly dockerfile: string;
+  /** The .dockerignore text. */
+  public readonly dockerignore: string;
+  /** Build arguments and their values. */
+  public readonly buildArgs: Record<string, string>;
+  /** Target platforms. */
+  public readonly platforms: string[];
+  /** `docker buildx build` argv. */
+  public readonly buildxCommand: string[];
+  /** `buildah bud` argv. */
+  public readonly buildahCommand: string[];
+  /** Checklist warnings (rule id first). */
+  public readonly warnings: string[];
+  /** The props the image was rendered from. */
+  public readonly props: HardenedGoImageProps;
+
+  constructor(scope: Construct, id: string, props: HardenedGoImageProps) {
+    super(scope, id);
+    this.props = props;
+    const rendering: GoImageRendering = GoImageRenderer.render(props);
+    this.dockerfile = rendering.dockerfile;
+    this.dockerignore = rendering.dockerignore;
+    this.buildArgs = rendering.buildArgs;
+    this.platforms = rendering.platforms;
+    this.buildxCommand = rendering.buildxCommand;
+    this.buildahCommand = rendering.buildahCommand;
+    this.warnings = rendering.warnings;
+  }
+
+  /**
+   * Writes `Dockerfile`, `.dockerignore`, `Dockerfile.dockerignore` (picked up by BuildKit when the
+   * Dockerfile is outside the context) and `image.json` (build arguments, platforms, commands,
+   * warnings) into `directory`. A Dockerfile or ignore file that golden-go did not write is never
+   * overwritten: that is an error.
+   *
+   * @returns the paths written
+   */
+  public writeFiles(directory: string): string[] {
+    const files: Array<[string, string]> = [
+      ['Dockerfile', this.dockerfile],
+      ['.dockerignore', this.dockerignore],
+      ['Dockerfile.dockerignore', this.dockerignore],
+      ['image.json', JSON.stringify({
+        name: this.props.name,
+        buildArgs: this.buildArgs,
+        platforms: this.platforms,
+        buildxCommand: this.buildxCommand,
+        buildahCommand: this.buildahCommand,
+        warnings: this.warnings,
+      }, undefined, 2) + '\n'],
+    ];
+    for (const [file] of files) {
+      const target = path.join(directory, file);
+      if (file !== 'image.json' && fs.existsSync(target) && !fs.readFileSync(target, 'utf8').includes(GENERATED_MARKER)) {
+        throw new Error(`HardenedGoImage ${this.node.path}: refusing to overwrite ${target}, which golden-go did not generate (no "${GENERATED_MARKER}" marker). Move it away or write the generated files to another directory`);
+      }
+    }
+    fs.mkdirSync(directory, { recursive: true });
+    return files.map(([file, text]) => {
+      const target = path.join(directory, file);
+      fs.writeFileSync(target, text);
+      return target;
+    });
+  }
+}
