@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, DependencyType, javascript } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'golden-go',
@@ -29,6 +29,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   buildWorkflow: false,
   depsUpgrade: false,
   jestOptions: {
+    // jest 30 resolves through unrs-resolver (see the note on the eslint resolver below).
+    jestVersion: '^29',
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     passWithNoTests: false,
     jestConfig: {
@@ -52,5 +54,10 @@ project.addTask('test:e2e', {
   exec: 'jest --ci --runInBand --coverage=false --testPathIgnorePatterns /node_modules/ --testMatch "<rootDir>/test/e2e/**/*.e2e.test.ts"',
   receiveArgs: true,
 });
+
+// The eslint component adds this resolver unpinned; 3.6 resolves with enhanced-resolve. Later versions
+// (like jest 30) pull unrs-resolver, whose per-platform optional bindings npm >= 11.16 leaves out of
+// the lockfile and then reports missing in `npm ci` (npm/cli#9846).
+project.deps.addDependency('eslint-import-resolver-typescript@~3.6.3', DependencyType.BUILD);
 
 project.synth();
