@@ -1,9 +1,11 @@
 // Helpers for the container end-to-end suite: thin wrappers over podman/buildah that fail loudly.
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { App } from 'cdk8s';
+import { HardenedGoImage, HardenedGoImageProps } from '../../src';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -90,4 +92,72 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>,
 export async function httpGet(url: string): Promise<{ status: number; body: string }> {
   const res = await fetch(url);
   return { status: res.status, body: await res.text() };
+}
+
+/** The bin directory of the checkers (installed once per machine by scripts/install-tools.sh). */
+export function toolsBin(): string {
+  const r = spawnSync('bash', [path.join(REPO_ROOT, 'scripts', 'install-tools.sh')], { encoding: 'utf8', timeout: 1_200_000 });
+  if (r.status !== 0) throw new Error(`scripts/install-tools.sh failed:\n${r.stderr}`);
+  return r.stdout.trim().split('\n').pop()!;
+}
+
+/** A directory of strict JSON Schemas for a Kubernetes release (scripts/k8s-schemas.sh). */
+export function k8sSchemas(version: string): string {
+  return sh('bash', [path.join(REPO_ROOT, 'scripts', 'k8s-schemas.sh'), version]).trim();
+}
+
+/** A local OCI registry (Debian's docker-registry) on a loopback port, for the lifetime of a test file. */
+export async function startRegistry(): Promise<{ host: string; stop: () => void }> {
+  const port = await freePort();
+  const dir = tmpDir('registry');
+  fs.writeFileSync(path.join(dir, 'config.yml'), [
+    'version: 0.1',
+    'storage:', '  filesystem:', `    rootdirectory: ${dir}/data`, '  delete:', '    enabled: true',
+    'http:', `  addr: 127.0.0.1:${port}`, '',
+  ].join('\n'));
+  const proc = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
+  const host = `127.0.0.1:${port}`;
+  await waitFor('the registry', async () => ((await httpGet(`http://${host}/v2/`)).status === 200 ? true : undefined));
+  return { host, stop: () => proc.kill('SIGTERM') };
+}
+
+/** SOURCE_DATE_EPOCH of the e2e builds. */
+export const EPOCH = 1700000000;
+
+/** A build of the example service with the generated Dockerfile and buildah command. */
+export interface HelloBuild {
+  readonly image: HardenedGoImage;
+  readonly ref: string;
+  readonly overrides: Record<string, string>;
+}
+
+/**
+ * Renders the example's Dockerfile for a variant and builds it with the generated buildah command,
+ * on the local base images (GOPROXY=off: nothing leaves the machine).
+ */
+export function buildHello(variant: string, props: Partial<HardenedGoImageProps> = {}): HelloBuild {
+  const bases = localBaseImages();
+  const dir = tmpDir(variant);
+  const image = new HardenedGoImage(new App(), variant, {
+    name: 'hello-service',
+    version: '1.0.0',
+    commit: 'e2e',
+    sourceUrl: 'https://github.com/golden-go/golden-go',
+    sourceDateEpoch: EPOCH,
+    context: path.join(REPO_ROOT, 'examples', 'hello-service'),
+    dockerfileDir: dir,
+    ...props,
+  });
+  image.writeFiles(dir);
+  const ref = `localhost/golden-go-e2e/hello-${variant}:test`;
+  const overrides: Record<string, string> = { BUILDER_IMAGE: bases.builder, RUNTIME_IMAGE: bases.runtime, RUNTIME_IMAGE_DIGEST: '', GOPROXY: 'off' };
+  sh('buildah', withOverrides(image.buildahCommand, overrides, ref));
+  return { image, ref, overrides };
+}
+
+/** The default (distroless) example image, built unless another test file already built it. */
+export function helloImage(): string {
+  const ref = 'localhost/golden-go-e2e/hello-distroless:test';
+  if (spawnSync('podman', ['image', 'exists', ref]).status !== 0) buildHello('distroless');
+  return ref;
 }

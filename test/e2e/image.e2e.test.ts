@@ -3,55 +3,27 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { exportImage, freePort, httpGet, localBaseImages, REPO_ROOT, requireContainerTools, sh, tmpDir, waitFor, withOverrides } from './containers';
-import { BaseImage, HardenedGoImage, HardenedGoImageProps } from '../../src';
+import { buildHello, EPOCH, exportImage, freePort, HelloBuild, httpGet, localBaseImages, requireContainerTools, sh, waitFor, withOverrides } from './containers';
+import { BaseImage, HardenedGoImage } from '../../src';
 
 jest.setTimeout(900_000);
 
-const EPOCH = 1700000000;
 let bases: { builder: string; runtime: string };
-
-interface Built {
-  readonly image: HardenedGoImage;
-  readonly ref: string;
-  readonly argv: string[];
-  readonly overrides: Record<string, string>;
-}
-
-function buildVariant(variant: string, props: Partial<HardenedGoImageProps>, extra: string[] = []): Built {
-  const dir = tmpDir(variant);
-  const image = new HardenedGoImage(new App(), variant, {
-    name: 'hello-service',
-    version: '1.0.0',
-    commit: 'e2e',
-    sourceUrl: 'https://github.com/golden-go/golden-go',
-    sourceDateEpoch: EPOCH,
-    context: path.join(REPO_ROOT, 'examples', 'hello-service'),
-    dockerfileDir: dir,
-    ...props,
-  });
-  image.writeFiles(dir);
-  const ref = `localhost/golden-go-e2e/hello-${variant}:test`;
-  const overrides: Record<string, string> = { BUILDER_IMAGE: bases.builder, RUNTIME_IMAGE: bases.runtime, RUNTIME_IMAGE_DIGEST: '', GOPROXY: 'off' };
-  const argv = withOverrides(image.buildahCommand, overrides, ref, extra);
-  sh('buildah', argv);
-  return { image, ref, argv, overrides };
-}
 
 function inspect(ref: string, format: string): string {
   return sh('podman', ['image', 'inspect', ref, '--format', format]).trim();
 }
 
-let distroless: Built;
-let scratch: Built;
+let distroless: HelloBuild;
+let scratch: HelloBuild;
 let distrolessRoot: string;
 let scratchRoot: string;
 
 beforeAll(() => {
   requireContainerTools();
   bases = localBaseImages();
-  distroless = buildVariant('distroless', {});
-  scratch = buildVariant('scratch', { runtimeImage: BaseImage.scratch() });
+  distroless = buildHello('distroless');
+  scratch = buildHello('scratch', { runtimeImage: BaseImage.scratch() });
   distrolessRoot = exportImage(distroless.ref);
   scratchRoot = exportImage(scratch.ref);
 });

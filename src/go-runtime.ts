@@ -1,0 +1,50 @@
+import { ruleError } from './_rule-error';
+
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const DECIMAL: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+
+/** Go runtime settings derived from Kubernetes resources (rules R04, R05). */
+export class GoRuntime {
+  /**
+   * Bytes in a Kubernetes memory quantity such as `512Mi`, `1Gi`, `500M`, `1G` or `268435456`.
+   * @param prop the prop named in the error
+   */
+  public static quantityToBytes(quantity: string, prop: string = 'memoryLimit'): number {
+    const m = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.exec(quantity);
+    if (!m) {
+      throw new Error(`${prop}: "${quantity}" is not valid; allowed: a Kubernetes quantity such as "512Mi", "1Gi", "500M" or "1G"`);
+    }
+    const unit = m[2];
+    const factor = unit === undefined ? 1 : BINARY[unit] ?? DECIMAL[unit];
+    return Math.floor(Number(m[1]) * factor);
+  }
+
+  /**
+   * GOMEMLIMIT for a container memory limit: `ratio` of it, rounded down to whole MiB and written in
+   * Go's units (`MiB`). Never a Kubernetes suffix: Go rejects `Mi` and `M` and the program dies at start.
+   * @param memoryLimit Kubernetes quantity
+   * @param ratio share of the limit the Go heap may use, in (0, 1]; the rest covers memory Go does not see
+   */
+  public static goMemLimit(memoryLimit: string, ratio: number = 0.9): string {
+    if (!(ratio > 0 && ratio <= 1)) {
+      throw ruleError('R04', 'goMemLimitRatio', `${ratio} is outside (0, 1]; 0.9 leaves the 10 % headroom the Go GC guide recommends`);
+    }
+    const mib = Math.floor((GoRuntime.quantityToBytes(memoryLimit) * ratio) / 2 ** 20);
+    if (mib < 1) {
+      throw ruleError('R04', 'memoryLimit', `"${memoryLimit}" × ${ratio} is below 1 MiB: no Go program runs in that`);
+    }
+    return `${mib}MiB`;
+  }
+
+  /**
+   * Whether a Go release sizes GOMAXPROCS from the cgroup CPU limit by itself (Go 1.25 and later);
+   * older releases need GOMAXPROCS set from `limits.cpu`.
+   */
+  public static readsCgroupCpuLimit(goVersion: string): boolean {
+    const m = /^1\.(\d+)(?:\.\d+)?$/.exec(goVersion);
+    if (!m) throw new Error(`goVersion: "${goVersion}" is not valid; allowed: a Go release such as "1.26" or "1.24.3"`);
+    return Number(m[1]) >= 25;
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,79 @@
+import { ruleError } from './_rule-error';
+import type { HardenedGoImage } from './hardened-go-image';
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+// registry/path components as the distribution spec allows them (lower-case path, optional host:port).
+const REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/**
+ * A container image pinned by digest (rule R01). `:latest` and tag-only references are rejected, so
+ * what runs is exactly what was built, scanned and signed.
+ */
+export class ImageReference {
+  /**
+   * From a repository and a digest, optionally with the tag the digest was pushed under.
+   * @param repository such as `registry.example.com/team/service`
+   * @param digest `sha256:` and 64 hex characters
+   * @param tag kept for readers; the digest decides what runs
+   */
+  public static fromDigest(repository: string, digest: string, tag?: string): ImageReference {
+    if (!REPOSITORY.test(repository)) {
+      throw new Error(`image: repository "${repository}" is not a valid image repository (lower-case path, optionally behind registry[:port]/)`);
+    }
+    if (!DIGEST.test(digest)) {
+      throw ruleError('R01', 'image', `digest "${digest}" must be "sha256:" followed by 64 lower-case hex characters`);
+    }
+    if (tag !== undefined && !TAG.test(tag)) {
+      throw new Error(`image: tag "${tag}" is not a valid tag (letters, digits, "_", "." and "-", up to 128 characters)`);
+    }
+    if (tag === 'latest') {
+      throw ruleError('R01', 'image', '":latest" names whatever was pushed last; keep a version tag next to the digest, or none');
+    }
+    return new ImageReference(repository, digest, tag);
+  }
+
+  /**
+   * Parses `repository[:tag]@sha256:…`. A reference without a digest is an error naming R01.
+   */
+  public static parse(reference: string): ImageReference {
+    const at = reference.indexOf('@');
+    if (at < 0) {
+      const hint = /:latest$/.test(reference) || !/:[^/]+$/.test(reference) ? '":latest" (or no tag) names whatever was pushed last' : 'a tag can be moved to other bytes at any time';
+      throw ruleError('R01', 'image', `"${reference}" is not pinned by digest: ${hint}. Use repository[:tag]@sha256:…, for example ImageReference.fromDigest(repository, digest)`);
+    }
+    const name = reference.slice(0, at);
+    const digest = reference.slice(at + 1);
+    const colon = name.lastIndexOf(':');
+    const hasTag = colon > name.lastIndexOf('/');
+    return ImageReference.fromDigest(hasTag ? name.slice(0, colon) : name, digest, hasTag ? name.slice(colon + 1) : undefined);
+  }
+
+  /**
+   * The image a `HardenedGoImage` produced, once its build has reported the digest.
+   * @param image the construct that rendered the Dockerfile (its `imageName` and `version` are used)
+   * @param digest the pushed digest, as recorded by the build
+   */
+  public static fromHardenedGoImage(image: HardenedGoImage, digest: string): ImageReference {
+    const repository = image.props.imageName ?? image.props.name;
+    return ImageReference.fromDigest(repository, digest, image.props.version);
+  }
+
+  /** The repository, without tag or digest. */
+  public readonly repository: string;
+  /** The digest (`sha256:…`). */
+  public readonly digest: string;
+  /** The tag, when known. */
+  public readonly tag?: string;
+
+  private constructor(repository: string, digest: string, tag?: string) {
+    this.repository = repository;
+    this.digest = digest;
+    this.tag = tag;
+  }
+
+  /** `repository[:tag]@sha256:…`, the form used in manifests. */
+  public toString(): string {
+    return `${this.repository}${this.tag ? `:${this.tag}` : ''}@${this.digest}`;
+  }
+}

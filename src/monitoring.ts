@@ -1,0 +1,43 @@
+/** Options of a Prometheus Operator ServiceMonitor. */
+export interface ServiceMonitorOptions {
+  /**
+   * Labels on the ServiceMonitor. kube-prometheus-stack only selects ServiceMonitors labelled
+   * `release: <helm release>`; without the right label the monitor is silently ignored.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Scrape interval such as `30s`.
+   * @default - the Prometheus global interval
+   */
+  readonly interval?: string;
+}
+
+/** How Prometheus finds the `metrics` port (rule R11). */
+export class Monitoring {
+  /** A Prometheus Operator ServiceMonitor for the Service's `metrics` port. */
+  public static serviceMonitor(options: ServiceMonitorOptions = {}): Monitoring {
+    if (options.interval !== undefined && !/^[0-9]+(ms|s|m|h)$/.test(options.interval)) {
+      throw new Error(`monitoring: interval "${options.interval}" is not valid; allowed: a duration such as "30s" or "1m"`);
+    }
+    return new Monitoring(true, options);
+  }
+
+  /**
+   * `prometheus.io/scrape|port|path` pod annotations, read by the community Prometheus Helm chart's
+   * scrape configs (the Operator ignores them).
+   */
+  public static annotations(): Monitoring {
+    return new Monitoring(false, {});
+  }
+
+  /** Whether a ServiceMonitor is emitted. */
+  public readonly usesServiceMonitor: boolean;
+  /** The ServiceMonitor options. */
+  public readonly options: ServiceMonitorOptions;
+
+  private constructor(usesServiceMonitor: boolean, options: ServiceMonitorOptions) {
+    this.usesServiceMonitor = usesServiceMonitor;
+    this.options = options;
+  }
+}
