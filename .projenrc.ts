@@ -20,6 +20,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   packageManager: javascript.NodePackageManager.NPM,
   minNodeVersion: '20.0.0',
 
+  // Parses the YAML that `golden-go audit` reads; bundled because it is not a jsii module.
+  bundledDeps: ['yaml@^2.9.1'],
   devDeps: ['ts-node@^10.9.2', '@types/node@^20'],
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'projenrc', 'bench'] },
 
@@ -41,6 +43,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['/dist/', '/.e2e/', '/bench/out/'],
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.ci/', '/scripts/'] },
 });
+
+// `npx golden-go audit <paths…>`
+project.addBins({ 'golden-go': 'lib/cli.js' });
 
 // `npm run example`: synthesize every example into dist/.
 project.addTask('example', {

@@ -1,5 +1,7 @@
+import { RuleGate } from './_checklist-engine';
 import { BINARY_PATH, GENERATED_MARKER } from './_constants';
-import { ruleError, ruleWarning, invalidValue } from './_rule-error';
+import { globMatches } from './_image-checks';
+import { ruleWarning, invalidValue } from './_rule-error';
 import { BaseImage, BuilderImage, Libc } from './base-image';
 import type { HardenedGoImageProps } from './hardened-go-image';
 
@@ -19,6 +21,8 @@ export interface GoImageRendering {
   readonly buildahCommand: string[];
   /** Checklist warnings, each starting with the rule id. */
   readonly warnings: string[];
+  /** Error-rule violations that `suppressions` allowed, each starting with the rule id. */
+  readonly suppressedViolations: string[];
 }
 
 const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];
@@ -73,10 +77,12 @@ interface Resolved {
 }
 
 function renderGoImage(props: HardenedGoImageProps): GoImageRendering {
-  const r = resolve(props);
+  const suppressions = props.suppressions ?? {};
+  const gate = new RuleGate(suppressions);
+  const r = resolve(props, gate);
   const buildArgs = renderBuildArgs(props, r);
-  const dockerfile = renderDockerfile(props, r);
-  const dockerignore = renderDockerignore(props);
+  const dockerfile = renderDockerfile(props, r, gate);
+  const dockerignore = renderDockerignore(props, gate);
   const context = props.context ?? '.';
   const dockerfileDir = props.dockerfileDir ?? context;
   const dockerfilePath = joinPath(dockerfileDir, 'Dockerfile');
@@ -109,14 +115,23 @@ function renderGoImage(props: HardenedGoImageProps): GoImageRendering {
     '--tag', image,
     context,
   ];
-  return { dockerfile, dockerignore, buildArgs, platforms: r.platforms, buildxCommand, buildahCommand, warnings: r.warnings };
+  return {
+    dockerfile,
+    dockerignore,
+    buildArgs,
+    platforms: r.platforms,
+    buildxCommand,
+    buildahCommand,
+    warnings: r.warnings,
+    suppressedViolations: gate.suppressed.map((f) => `[${f.ruleId}] ${f.message}`),
+  };
 }
 
 function joinPath(dir: string, file: string): string {
   return dir === '.' || dir === '' ? file : `${dir.replace(/\/+$/, '')}/${file}`;
 }
 
-function resolve(props: HardenedGoImageProps): Resolved {
+function resolve(props: HardenedGoImageProps, gate: RuleGate): Resolved {
   const warnings: string[] = [];
   const strict = props.strict ?? false;
   if (!props.name || !/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(props.name)) {
@@ -128,7 +143,7 @@ function resolve(props: HardenedGoImageProps): Resolved {
   }
   const builder = props.builderImage ?? BuilderImage.golang({ goVersion: goVersion === '1.26' ? '1.26' : goVersion });
   if (builder.goVersion && !sameGoLine(builder.goVersion, goVersion)) {
-    throw ruleError('B18', 'goVersion', `declares Go ${goVersion} but builderImage ${builder.ref} ships Go ${builder.goVersion}; make them agree (the build self-check compares \`go version\`)`);
+    gate.error('B18', 'goVersion', `declares Go ${goVersion} but builderImage ${builder.ref} ships Go ${builder.goVersion}; make them agree (the build self-check compares \`go version\`)`);
   }
   const runtime = props.runtimeImage ?? BaseImage.distrolessStatic();
   const cgo = props.cgo ?? false;
@@ -136,12 +151,12 @@ function resolve(props: HardenedGoImageProps): Resolved {
   for (const [prop, ref] of [['builderImage', builder.ref], ['runtimeImage', runtime.ref]] as const) {
     if (!isDigestPinned(ref)) {
       const msg = `${ref} is tag-only; pin it as name:tag@sha256:… so every build starts from the same bytes`;
-      if (strict) throw ruleError('B11', prop, msg);
-      warnings.push(ruleWarning('B11', prop, msg));
+      if (strict) gate.error('B11', prop, msg);
+      else warnings.push(ruleWarning('B11', prop, msg));
     }
   }
 
-  if (cgo) checkLibc(builder, runtime, warnings);
+  if (cgo) checkLibc(builder, runtime, warnings, gate);
 
   const mainPackage = props.mainPackage ?? '.';
   if (!/^\.(\/[A-Za-z0-9._~-]+)*(\/\.\.\.)?$/.test(mainPackage) || mainPackage.includes('/../')) {
@@ -169,12 +184,12 @@ function resolve(props: HardenedGoImageProps): Resolved {
     if (!goIdent.test(v)) throw invalidValue(prop, v, 'an import path and variable name such as "main.version" or "example.com/app/internal/build.Version"');
   }
 
-  checkGoEnv(props);
+  checkGoEnv(props, gate);
 
   const entrypoint = props.entrypoint ?? [BINARY_PATH];
-  checkEntrypoint(entrypoint);
+  checkEntrypoint(entrypoint, gate);
   const cmd = props.command ?? [];
-  checkExecForm('command', cmd);
+  checkExecForm('command', cmd, gate);
 
   const selfCheckArgs = props.selfCheckArgs ?? ['-version'];
 
@@ -228,38 +243,39 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-function checkLibc(builder: BuilderImage, runtime: BaseImage, warnings: string[]): void {
+function checkLibc(builder: BuilderImage, runtime: BaseImage, warnings: string[], gate: RuleGate): void {
   if (runtime.libc === Libc.NONE) {
-    throw ruleError('B02', 'cgo', `cgo: true links against ${builder.libc} from ${builder.ref}, but runtimeImage ${runtime.description} has no C library; the binary would fail with "no such file or directory" at start. Use BaseImage.distrolessBase() (glibc) or turn cgo off`);
+    gate.error('B02', 'cgo', `cgo: true links against ${builder.libc} from ${builder.ref}, but runtimeImage ${runtime.description} has no C library; the binary would fail with "no such file or directory" at start. Use BaseImage.distrolessBase() (glibc) or turn cgo off`);
+    return;
   }
   if (runtime.libc !== builder.libc) {
-    throw ruleError('B02', 'runtimeImage', `cgo binary built against ${builder.libc} (${builder.ref}) cannot run on ${runtime.description}, which carries ${runtime.libc}; use a runtime base of the same libc family`);
+    gate.error('B02', 'runtimeImage', `cgo binary built against ${builder.libc} (${builder.ref}) cannot run on ${runtime.description}, which carries ${runtime.libc}; use a runtime base of the same libc family`);
+    return;
   }
   if (builder.libcVersion && runtime.libcVersion) {
     if (compareVersions(builder.libcVersion, runtime.libcVersion) > 0) {
-      throw ruleError('B02', 'runtimeImage', `builder ${builder.ref} has ${builder.libc} ${builder.libcVersion}, newer than ${runtime.libcVersion} on ${runtime.description}; symbols versioned ${builder.libc.toUpperCase()}_${builder.libcVersion} will be missing at run time. Use a runtime base of the same release or newer`);
+      gate.error('B02', 'runtimeImage', `builder ${builder.ref} has ${builder.libc} ${builder.libcVersion}, newer than ${runtime.libcVersion} on ${runtime.description}; symbols versioned ${builder.libc.toUpperCase()}_${builder.libcVersion} will be missing at run time. Use a runtime base of the same release or newer`);
     }
   } else {
     warnings.push(ruleWarning('B02', 'runtimeImage', `the ${builder.libc} releases of ${builder.ref} and ${runtime.ref} are not both known; the build self-check on the runtime base is the only guard`));
   }
 }
 
-function checkGoEnv(props: HardenedGoImageProps): void {
+function checkGoEnv(props: HardenedGoImageProps, gate: RuleGate): void {
   for (const [k, v] of Object.entries(props.goEnv ?? {})) {
     if (!/^[A-Z][A-Z0-9_]*$/.test(k)) throw invalidValue(`goEnv.${k}`, k, 'upper-case environment variable names');
     if (RESERVED_GO_ENV[k]) {
       const why = RESERVED_GO_ENV[k];
       const rule = why.slice(0, 3);
-      throw ruleError(rule, `goEnv.${k}`, `${k}=${v} may not be set through goEnv: rule ${why}`);
+      gate.error(rule, `goEnv.${k}`, `${k}=${v} may not be set through goEnv: rule ${why}`);
     }
     if (/[\n"$\\`]/.test(v)) throw invalidValue(`goEnv.${k}`, v, 'a value without quotes, "$", backslashes, backticks or newlines');
   }
-  checkModulePatterns('goPrivate', props.goPrivate ?? []);
-  checkModulePatterns('goNoSumDb', props.goNoSumDb ?? []);
+  checkModulePatterns('goPrivate', props.goPrivate ?? [], gate);
+  checkModulePatterns('goNoSumDb', props.goNoSumDb ?? [], gate);
   if (props.goSumDb !== undefined && /^off$/i.test(props.goSumDb.trim())) {
-    throw ruleError('B06', 'goSumDb', 'GOSUMDB=off switches off tamper detection for every module, exactly what a hijacked GOPROXY exploits; list private module patterns in goPrivate instead');
-  }
-  if (props.goSumDb !== undefined && !/^[A-Za-z0-9.+:/_-]+( [A-Za-z0-9.:/_-]+)?$/.test(props.goSumDb)) {
+    gate.error('B06', 'goSumDb', 'GOSUMDB=off switches off tamper detection for every module, exactly what a hijacked GOPROXY exploits; list private module patterns in goPrivate instead');
+  } else if (props.goSumDb !== undefined && !/^[A-Za-z0-9.+:/_-]+( [A-Za-z0-9.:/_-]+)?$/.test(props.goSumDb)) {
     throw invalidValue('goSumDb', props.goSumDb, 'a checksum database name, optionally followed by its URL, such as "sum.golang.org"');
   }
   const proxy = props.goProxy ?? DEFAULT_GOPROXY;
@@ -270,33 +286,33 @@ function checkGoEnv(props: HardenedGoImageProps): void {
   }
 }
 
-function checkModulePatterns(prop: string, patterns: string[]): void {
+function checkModulePatterns(prop: string, patterns: string[], gate: RuleGate): void {
   for (const p of patterns) {
     // A pattern whose first element is a bare wildcard matches every module path.
     const first = p.split('/')[0];
     if (first === '*' || first === '' || /^\*+$/.test(first) || first === '?*') {
-      throw ruleError('B06', prop, `"${p}" matches every module, which turns the checksum database off for all of them (seed 000 recommends GONOSUMDB=*: that is the GOPROXY hijack it warns about). List your private module prefixes, such as "github.com/acme/*"`);
-    }
-    if (!/^[A-Za-z0-9.*?_~\-[\]/]+$/.test(p)) throw invalidValue(prop, p, 'module path patterns such as "github.com/acme/*" (no commas or spaces: give one pattern per entry)');
+      gate.error('B06', prop, `"${p}" matches every module, which turns the checksum database off for all of them (seed 000 recommends GONOSUMDB=*: that is the GOPROXY hijack it warns about). List your private module prefixes, such as "github.com/acme/*"`);
+    } else if (!/^[A-Za-z0-9.*?_~\-[\]/]+$/.test(p)) {throw invalidValue(prop, p, 'module path patterns such as "github.com/acme/*" (no commas or spaces: give one pattern per entry)');}
   }
 }
 
 const SHELL_NAMES = /^(\/(usr\/)?bin\/)?(sh|bash|ash|dash|zsh|busybox)$/;
 
-function checkEntrypoint(entrypoint: string[]): void {
+function checkEntrypoint(entrypoint: string[], gate: RuleGate): void {
   if (entrypoint.length === 0) throw invalidValue('entrypoint', entrypoint, `an exec-form array starting with ${BINARY_PATH}`);
   if (SHELL_NAMES.test(entrypoint[0])) {
-    throw ruleError('B14', 'entrypoint', `${JSON.stringify(entrypoint)} wraps the service in a shell: the shell becomes PID 1, ignores SIGTERM and the pod is killed after the grace period. Use ["${BINARY_PATH}", …]`);
+    gate.error('B14', 'entrypoint', `${JSON.stringify(entrypoint)} wraps the service in a shell: the shell becomes PID 1, ignores SIGTERM and the pod is killed after the grace period. Use ["${BINARY_PATH}", …]`);
+    return;
   }
-  checkExecForm('entrypoint', entrypoint);
-  if (entrypoint[0] !== BINARY_PATH) {
-    throw ruleError('B14', 'entrypoint', `must start with the service binary ${BINARY_PATH} so it runs as PID 1 and receives SIGTERM; got ${JSON.stringify(entrypoint)}`);
+  checkExecForm('entrypoint', entrypoint, gate);
+  if (entrypoint[0] !== BINARY_PATH && !/\s/.test(entrypoint[0])) {
+    gate.error('B14', 'entrypoint', `must start with the service binary ${BINARY_PATH} so it runs as PID 1 and receives SIGTERM; got ${JSON.stringify(entrypoint)}`);
   }
 }
 
-function checkExecForm(prop: string, argv: string[]): void {
+function checkExecForm(prop: string, argv: string[], gate: RuleGate): void {
   if (argv.length === 1 && /\s/.test(argv[0]) && !argv[0].startsWith('-')) {
-    throw ruleError('B14', prop, `"${argv[0]}" is a shell-form command line; split it into an exec-form array such as ${JSON.stringify(argv[0].trim().split(/\s+/))}`);
+    gate.error('B14', prop, `"${argv[0]}" is a shell-form command line; split it into an exec-form array such as ${JSON.stringify(argv[0].trim().split(/\s+/))}`);
   }
   for (const a of argv) {
     if (/[\n\r]/.test(a)) throw invalidValue(prop, a, 'arguments without newlines');
@@ -323,7 +339,7 @@ function continued(lines: string[], indent = '    '): string {
   return lines.map((l, i) => (i === 0 ? l : indent + l)).join(' \\\n');
 }
 
-function renderDockerfile(props: HardenedGoImageProps, r: Resolved): string {
+function renderDockerfile(props: HardenedGoImageProps, r: Resolved, gate: RuleGate): string {
   const out: string[] = [];
   const emit = (...lines: string[]) => out.push(...lines);
   const { builder, runtime, cgo } = r;
@@ -335,6 +351,8 @@ function renderDockerfile(props: HardenedGoImageProps, r: Resolved): string {
     `# Generated by golden-go (HardenedGoImage "${r.name}"); ${GENERATED_MARKER}.`,
     '# Do not edit: change the construct props and synthesize again. Rule ids (B01…B21) refer to the',
     '# golden checklist. Base images are build arguments: override them for mirrors or local bases.',
+    ...Object.entries(props.suppressions ?? {}).sort(([a], [b]) => a.localeCompare(b))
+      .map(([id, reason]) => `# golden-go:suppress ${id} ${reason.replace(/\s+/g, ' ')}`),
     '',
     `ARG BUILDER_IMAGE=${builder.ref}`,
     `ARG RUNTIME_IMAGE=${runtime.ref}`,
@@ -432,7 +450,7 @@ function renderDockerfile(props: HardenedGoImageProps, r: Resolved): string {
 
   if (props.healthCheck) {
     emit('# Exec form calling the service binary: there is no wget, curl or shell here (B16).',
-      props.healthCheck._render(BINARY_PATH, runtime.description, runtime.hasShell));
+      props.healthCheck._render(BINARY_PATH, runtime.description, runtime.hasShell, gate));
   }
   emit('# Exec form: the Go binary is PID 1 and receives SIGTERM itself (B14).',
     `ENTRYPOINT ${JSON.stringify(r.entrypoint)}`);
@@ -451,11 +469,11 @@ const DOCKERIGNORE_BASE = [
   'bin/', 'dist/', 'out/', '*.test', '*.out', 'coverage.*', '*.prof', 'node_modules/', '.idea/', '.vscode/', '*.swp', '.DS_Store', 'tmp/',
 ];
 
-function renderDockerignore(props: HardenedGoImageProps): string {
+function renderDockerignore(props: HardenedGoImageProps, gate: RuleGate): string {
   const extra = props.dockerignore ?? [];
   for (const pattern of extra) {
     if (!pattern.startsWith('!') && ['go.mod', 'go.sum'].some((f) => globMatches(pattern, f))) {
-      throw ruleError('B04', 'dockerignore', `"${pattern}" excludes ${['go.mod', 'go.sum'].filter((f) => globMatches(pattern, f)).join(' and ')}; the module layer (B03) needs both in the build context`);
+      gate.error('B04', 'dockerignore', `"${pattern}" excludes ${['go.mod', 'go.sum'].filter((f) => globMatches(pattern, f)).join(' and ')}; the module layer (B03) needs both in the build context`);
     }
     if (/[\n\r]/.test(pattern)) throw invalidValue('dockerignore', pattern, 'one pattern per entry, without newlines');
   }
@@ -466,15 +484,4 @@ function renderDockerignore(props: HardenedGoImageProps): string {
     '# the module files are always part of the context (B03)',
     '!go.mod', '!go.sum',
   ].join('\n') + '\n';
-}
-
-/** Matches a .dockerignore pattern (filepath.Match syntax plus `**`) against a top-level file name. */
-function globMatches(pattern: string, file: string): boolean {
-  const p = pattern.replace(/^\/+/, '').replace(/^(\*\*\/)+/, '');
-  const re = p.split('').map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|\\]/g, '\\$&'))).join('');
-  try {
-    return new RegExp(`^${re}$`).test(file);
-  } catch {
-    return false;
-  }
 }

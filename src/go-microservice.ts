@@ -1,9 +1,13 @@
 import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { RuleGate, ruleMessages } from './_checklist-engine';
+import { checkManifests, KUBERNETES_RULE_IDS } from './_k8s-checks';
 import { atLeast, parseKubernetesVersion } from './_kubernetes-version';
 import { setFields } from './_patch';
 import { ruleError, ruleWarning, invalidValue } from './_rule-error';
+import { Checklist } from './checklist';
+import { RuleSeverity } from './checklist-rules';
 import { GoRuntime } from './go-runtime';
 import { ImageReference } from './image-reference';
 import { ImageSigner } from './image-signer';
@@ -247,6 +251,13 @@ export interface GoMicroserviceProps {
    * @default - none
    */
   readonly priorityClassName?: string;
+  /**
+   * Rules this service is exempt from, rule id → written reason (at least a sentence). Recorded as
+   * `golden-go.dev/suppressed.<id>` annotations and in the checklist report. Same as
+   * `Checklist.suppress(service, …)`; a suppression on a parent applies too.
+   * @default - none
+   */
+  readonly suppressions?: Record<string, string>;
 }
 
 const RESERVED_ENV = ['GOMEMLIMIT', 'GOMAXPROCS', 'GOGC', 'TZ', 'LANG', 'LOG_LEVEL', 'LOG_FORMAT', 'NO_COLOR', 'PORT', 'METRICS_PORT',
@@ -307,12 +318,21 @@ export class GoMicroservice extends Construct {
   public readonly warnings: string[] = [];
   /** Effective termination grace period in seconds. */
   public readonly terminationGracePeriodSeconds: number;
+  /** Target Kubernetes release. */
+  public readonly kubernetesVersion: string;
+  private readonly gate: RuleGate;
 
   constructor(scope: Construct, id: string, props: GoMicroserviceProps) {
     super(scope, id);
     this.image = props.image;
     if (!(props.image instanceof ImageReference)) {
       throw ruleError('R01', 'image', 'must be an ImageReference pinned by digest: ImageReference.fromDigest(...) or ImageReference.parse("repo:tag@sha256:…")');
+    }
+    for (const [ruleId, reason] of Object.entries(props.suppressions ?? {})) Checklist.suppress(this, ruleId, reason);
+    const gate = new RuleGate(Checklist.suppressionsFor(this));
+    this.gate = gate;
+    if (!props.image.digest) {
+      gate.error('R01', 'image', `"${props.image}" is not pinned by digest: a tag can be moved to other bytes at any time`);
     }
     this.name = props.name ?? id;
     if (this.name.length > 63 || !DNS_LABEL.test(this.name)) {
@@ -329,9 +349,10 @@ export class GoMicroservice extends Construct {
 
     const k8sVersion = props.kubernetesVersion ?? '1.35';
     const version = parseKubernetesVersion('kubernetesVersion', k8sVersion);
+    this.kubernetesVersion = k8sVersion;
     const goVersion = props.goVersion ?? '1.26';
 
-    const appVersion = props.version ?? props.image.tag ?? props.image.digest.slice(7, 19);
+    const appVersion = props.version ?? props.image.tag ?? (props.image.digest ?? 'unversioned').slice(7, 19);
     const component = props.component ?? 'server';
     const partOf = props.partOf ?? this.name;
     for (const [prop, v] of [['version', appVersion], ['component', component], ['partOf', partOf]]) {
@@ -368,15 +389,16 @@ export class GoMicroservice extends Construct {
     const preStop = checkSeconds('preStopDelaySeconds', props.preStopDelaySeconds ?? 5, 0);
     const budget = preStop + drain + SHUTDOWN_MARGIN_SECONDS;
     const grace = props.terminationGracePeriodSeconds ?? budget;
-    if (!Number.isInteger(grace) || grace < budget) {
-      throw ruleError('R06', 'terminationGracePeriodSeconds', `${grace} is less than preStop delay ${preStop} s + drain timeout ${drain} s + margin ${SHUTDOWN_MARGIN_SECONDS} s = ${budget} s; in-flight requests would be cut off by SIGKILL`);
+    if (!Number.isInteger(grace) || grace < 0) throw invalidValue('terminationGracePeriodSeconds', grace, 'whole seconds');
+    if (grace < budget) {
+      gate.error('R06', 'terminationGracePeriodSeconds', `${grace} is less than preStop delay ${preStop} s + drain timeout ${drain} s + margin ${SHUTDOWN_MARGIN_SECONDS} s = ${budget} s; in-flight requests would be cut off by SIGKILL`);
     }
     this.terminationGracePeriodSeconds = grace;
     const sleepAction = atLeast(version, 30);
 
     // ---- environment (R04, R05, R06, R09, R10)
     const timeZone = props.timeZone ?? 'UTC';
-    checkTimeZone(timeZone);
+    checkTimeZone(timeZone, gate);
     const env: Record<string, kplus.EnvValue> = {
       PORT: kplus.EnvValue.fromValue(String(port)),
       METRICS_PORT: kplus.EnvValue.fromValue(String(metricsPort)),
@@ -400,7 +422,7 @@ export class GoMicroservice extends Construct {
         throw new Error(`env.${k}: set by golden-go from its own prop (GOMEMLIMIT from resources.memoryLimit, TZ from timeZone, LOG_LEVEL from logLevel, SHUTDOWN_* from drainTimeoutSeconds/preStopDelaySeconds, PORT from port); remove it from env`);
       }
       if (SECRET_NAME.test(k)) {
-        throw ruleError('R16', `env.${k}`, 'looks like a secret; environment variables leak through /proc, crash dumps and `kubectl describe`. Mount the Secret as files with secretFiles');
+        gate.error('R16', `env.${k}`, 'looks like a secret; environment variables leak through /proc, crash dumps and `kubectl describe`. Mount the Secret as files with secretFiles');
       }
       env[k] = kplus.EnvValue.fromValue(v);
     }
@@ -413,10 +435,8 @@ export class GoMicroservice extends Construct {
 
     // ---- pod annotations (R11, R10, R14)
     const monitoring = props.monitoring ?? Monitoring.annotations();
-    const podAnnotations: Record<string, string> = {
-      [GoldenAnnotations.IMAGE_DIGEST]: props.image.digest,
-      [GoldenAnnotations.IMAGE_REPOSITORY]: props.image.repository,
-    };
+    const podAnnotations: Record<string, string> = { [GoldenAnnotations.IMAGE_REPOSITORY]: props.image.repository };
+    if (props.image.digest) podAnnotations[GoldenAnnotations.IMAGE_DIGEST] = props.image.digest;
     if (props.signer) podAnnotations[GoldenAnnotations.SIGNER] = `${props.signer.mode} ${props.signer.identity}`;
     if (!monitoring.usesServiceMonitor) {
       Object.assign(podAnnotations, { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(metricsPort), 'prometheus.io/path': '/metrics' });
@@ -435,8 +455,9 @@ export class GoMicroservice extends Construct {
       throw new Error('replicas: not allowed together with autoscaling; the HorizontalPodAutoscaler owns the replica count (kube-score flags a Deployment with both)');
     }
     const replicas = props.autoscaling ? undefined : props.replicas ?? 2;
-    if (replicas !== undefined && !(Number.isInteger(replicas) && replicas >= 2)) {
-      throw ruleError('R12', 'replicas', `${replicas} leaves the service down during every node drain and rollout; use at least 2`);
+    if (replicas !== undefined && !Number.isInteger(replicas)) throw invalidValue('replicas', replicas, 'a whole number, at least 2');
+    if (replicas !== undefined && replicas < 2) {
+      gate.error('R12', 'replicas', `${replicas} leaves the service down during every node drain and rollout; use at least 2`);
     }
 
     // ---- volumes (R07, R16)
@@ -565,7 +586,8 @@ export class GoMicroservice extends Construct {
     if (props.autoscaling) {
       const a = props.autoscaling;
       const min = a.minReplicas ?? 2;
-      if (!(Number.isInteger(min) && min >= 2)) throw ruleError('R12', 'autoscaling.minReplicas', `${min} can scale the service down to a single pod; use at least 2`);
+      if (!Number.isInteger(min) || min < 1) throw invalidValue('autoscaling.minReplicas', min, 'a whole number, at least 2');
+      if (min < 2) gate.error('R12', 'autoscaling.minReplicas', `${min} can scale the service down to a single pod; use at least 2`);
       if (!(Number.isInteger(a.maxReplicas) && a.maxReplicas > min)) throw invalidValue('autoscaling.maxReplicas', a.maxReplicas, `a whole number greater than minReplicas (${min})`);
       const util = a.cpuUtilization ?? 70;
       if (!(Number.isInteger(util) && util > 0 && util <= 100)) throw invalidValue('autoscaling.cpuUtilization', util, '1-100 (percent of the CPU request)');
@@ -612,6 +634,27 @@ export class GoMicroservice extends Construct {
         },
       });
     }
+    Checklist._annotate(this);
+    Checklist._register(this);
+  }
+
+  /**
+   * The rendered objects against the workload rules, plus what construction noticed or was allowed.
+   * @internal
+   */
+  public _checklist() {
+    const render = () => this.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson());
+    const objects = render();
+    const raw = checkManifests(objects, { kubernetesVersion: this.kubernetesVersion });
+    if (JSON.stringify(render()) !== JSON.stringify(objects)) {
+      raw.push({ ruleId: 'R17', message: 'two renderings of the same construct differ: something in the output is not deterministic' });
+    }
+    const seen = new Set(raw.map((r) => r.ruleId));
+    return {
+      raw: [...raw, ...ruleMessages(this.warnings, RuleSeverity.WARNING).filter((w) => !seen.has(w.ruleId)),
+        ...this.gate.suppressed],
+      ruleIds: KUBERNETES_RULE_IDS,
+    };
   }
 
   private classifySysctls(sysctls: Sysctl[], allowed: string[], k8sVersion: string, hostNetwork: boolean): string[] {
@@ -624,20 +667,23 @@ export class GoMicroservice extends Construct {
       names.add(name);
       if (!/^[\x20-\x7e]+$/.test(s.value)) throw invalidValue(`sysctls.${name}`, s.value, 'a printable value');
       if (hostNetwork && name.startsWith('net.')) {
-        throw ruleError('R08', 'sysctls', `${name} is a net.* sysctl and hostNetwork is true: the API server rejects the pod (it would change the node's own network stack)`);
+        this.gate.error('R08', 'sysctls', `${name} is a net.* sysctl and hostNetwork is true: the API server rejects the pod (it would change the node's own network stack)`);
+        continue;
       }
       const cls = Sysctls.classify(name, k8sVersion);
       if (cls === SysctlClass.NODE_LEVEL) {
-        throw ruleError('R08', 'sysctls', `${name} is a node-level sysctl: it is not namespaced, no kubelet can allow it, and the pod fails with SysctlForbidden. Set it on the node (or a privileged DaemonSet) instead`);
+        this.gate.error('R08', 'sysctls', `${name} is a node-level sysctl: it is not namespaced, no kubelet can allow it, and the pod fails with SysctlForbidden. Set it on the node (or a privileged DaemonSet) instead`);
+        unsafe.push(name);
+        continue;
       }
       if (cls === SysctlClass.NAMESPACED_UNSAFE) {
         if (!allowedSet.has(name)) {
           const since = Sysctls.safeSince(name);
           const why = since ? `it only joined the safe set in Kubernetes ${since} and kubernetesVersion is ${k8sVersion}` : 'it is not in the Kubernetes safe set';
-          throw ruleError('R08', 'sysctls', `${name} is namespaced but unsafe: ${why}. Pods that set it fail to start unless every kubelet runs with --allowed-unsafe-sysctls=${name} and the namespace is PSA privileged; list it in allowedUnsafeSysctls to opt in`);
+          this.gate.error('R08', 'sysctls', `${name} is namespaced but unsafe: ${why}. Pods that set it fail to start unless every kubelet runs with --allowed-unsafe-sysctls=${name} and the namespace is PSA privileged; list it in allowedUnsafeSysctls to opt in`);
         }
         unsafe.push(name);
-        this.warnings.push(ruleWarning('R08', 'allowedUnsafeSysctls', `${name} is unsafe: pods only start on nodes whose kubelet allows it, in a PSA-privileged namespace`));
+        if (allowedSet.has(name)) this.warnings.push(ruleWarning('R08', 'allowedUnsafeSysctls', `${name} is unsafe: pods only start on nodes whose kubelet allows it, in a PSA-privileged namespace`));
       }
     }
     for (const n of allowedSet) {
@@ -659,7 +705,7 @@ function checkSeconds(prop: string, v: number, min: number): number {
   return v;
 }
 
-function checkTimeZone(tz: string): void {
+function checkTimeZone(tz: string, gate: RuleGate): void {
   let ok = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz);
   if (ok) {
     try {
@@ -669,7 +715,7 @@ function checkTimeZone(tz: string): void {
     }
   }
   if (!ok) {
-    throw ruleError('R09', 'timeZone', `"${tz}" is not an IANA time zone; Go would silently fall back to UTC. Use a name such as "UTC", "Europe/Berlin" or "Asia/Shanghai"`);
+    gate.error('R09', 'timeZone', `"${tz}" is not an IANA time zone; Go would silently fall back to UTC. Use a name such as "UTC", "Europe/Berlin" or "Asia/Shanghai"`);
   }
 }
 

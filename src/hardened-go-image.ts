@@ -1,8 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
+import { ruleMessages } from './_checklist-engine';
 import { GENERATED_MARKER } from './_constants';
+import { checkDockerfile, IMAGE_RULE_IDS } from './_image-checks';
 import { BaseImage, BuilderImage } from './base-image';
+import { Checklist } from './checklist';
+import { RuleSeverity } from './checklist-rules';
 import { GoImageRenderer, GoImageRendering } from './go-image-renderer';
 import { ImageHealthCheck } from './health-check';
 
@@ -163,6 +167,12 @@ export interface HardenedGoImageProps {
    * @default false
    */
   readonly strict?: boolean;
+  /**
+   * Rules this image is exempt from, rule id → written reason (at least a sentence). Recorded in the
+   * Dockerfile (`# golden-go:suppress …`) and in the checklist report. Same as `Checklist.suppress(image, …)`.
+   * @default - none
+   */
+  readonly suppressions?: Record<string, string>;
 }
 
 /**
@@ -185,13 +195,16 @@ export class HardenedGoImage extends Construct {
   public readonly buildahCommand: string[];
   /** Checklist warnings (rule id first). */
   public readonly warnings: string[];
+  /** Error-rule violations allowed by a suppression (rule id first). */
+  public readonly suppressedViolations: string[];
   /** The props the image was rendered from. */
   public readonly props: HardenedGoImageProps;
 
   constructor(scope: Construct, id: string, props: HardenedGoImageProps) {
     super(scope, id);
     this.props = props;
-    const rendering: GoImageRendering = GoImageRenderer.render(props);
+    for (const [ruleId, reason] of Object.entries(props.suppressions ?? {})) Checklist.suppress(this, ruleId, reason);
+    const rendering: GoImageRendering = GoImageRenderer.render({ ...props, suppressions: Checklist.suppressionsFor(this) });
     this.dockerfile = rendering.dockerfile;
     this.dockerignore = rendering.dockerignore;
     this.buildArgs = rendering.buildArgs;
@@ -199,6 +212,22 @@ export class HardenedGoImage extends Construct {
     this.buildxCommand = rendering.buildxCommand;
     this.buildahCommand = rendering.buildahCommand;
     this.warnings = rendering.warnings;
+    this.suppressedViolations = rendering.suppressedViolations;
+    Checklist._register(this);
+  }
+
+  /**
+   * The rendered Dockerfile and .dockerignore against the image rules, plus what rendering noticed.
+   * @internal
+   */
+  public _checklist() {
+    const raw = checkDockerfile(this.dockerfile, this.dockerignore);
+    const seen = new Set(raw.map((r) => r.ruleId));
+    return {
+      raw: [...raw, ...ruleMessages(this.warnings, RuleSeverity.WARNING).filter((w) => !seen.has(w.ruleId)),
+        ...ruleMessages(this.suppressedViolations, RuleSeverity.ERROR)],
+      ruleIds: IMAGE_RULE_IDS,
+    };
   }
 
   /**

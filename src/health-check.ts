@@ -1,4 +1,4 @@
-import { ruleError } from './_rule-error';
+import { RuleGate } from './_checklist-engine';
 
 /** Timing of an image HEALTHCHECK. */
 export interface ImageHealthCheckOptions {
@@ -83,20 +83,17 @@ export class ImageHealthCheck {
    * The HEALTHCHECK instruction for a binary at `binaryPath` on a base described by `baseDescription`.
    * @internal
    */
-  public _render(binaryPath: string, baseDescription: string, baseHasShell: boolean): string {
+  public _render(binaryPath: string, baseDescription: string, baseHasShell: boolean, gate: RuleGate): string {
     const argv = this.usesServiceBinary ? [binaryPath, ...this.command] : this.command;
     const tool = basename(argv[0]);
     if (argv.length === 1 && /\s/.test(argv[0])) {
-      throw ruleError('B14', 'healthCheck', `"${argv[0]}" is a shell-form command line; give the command as an exec-form array that starts with ${binaryPath}`);
-    }
-    if (HTTP_TOOLS.has(tool)) {
-      throw ruleError('B16', 'healthCheck', `${tool} does not exist on ${baseDescription}; add a healthcheck subcommand to the service and use ImageHealthCheck.fromSubcommand('healthcheck')`);
-    }
-    if (SHELLS.has(tool)) {
-      throw ruleError('B14', 'healthCheck', `${argv.join(' ')} wraps the check in a shell; call ${binaryPath} directly with ImageHealthCheck.fromSubcommand(...)`);
-    }
-    if (argv[0] !== binaryPath && !baseHasShell) {
-      throw ruleError('B16', 'healthCheck', `${argv[0]} is not in the image: ${baseDescription} holds only the service binary ${binaryPath}`);
+      gate.error('B14', 'healthCheck', `"${argv[0]}" is a shell-form command line; give the command as an exec-form array that starts with ${binaryPath}`);
+    } else if (HTTP_TOOLS.has(tool)) {
+      gate.error('B16', 'healthCheck', `${tool} does not exist on ${baseDescription}; add a healthcheck subcommand to the service and use ImageHealthCheck.fromSubcommand('healthcheck')`);
+    } else if (SHELLS.has(tool)) {
+      gate.error('B14', 'healthCheck', `${argv.join(' ')} wraps the check in a shell; call ${binaryPath} directly with ImageHealthCheck.fromSubcommand(...)`);
+    } else if (argv[0] !== binaryPath && !baseHasShell) {
+      gate.error('B16', 'healthCheck', `${argv[0]} is not in the image: ${baseDescription} holds only the service binary ${binaryPath}`);
     }
     const o = this.options;
     const flags = `--interval=${o.intervalSeconds ?? 30}s --timeout=${o.timeoutSeconds ?? 5}s --start-period=${o.startPeriodSeconds ?? 5}s --retries=${o.retries ?? 3}`;

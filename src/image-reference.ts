@@ -50,6 +50,18 @@ export class ImageReference {
   }
 
   /**
+   * A tag-only reference. `GoMicroservice` rejects it (R01) unless R01 is suppressed with a reason,
+   * for example in a development overlay.
+   */
+  public static fromTag(repository: string, tag: string): ImageReference {
+    if (!REPOSITORY.test(repository)) {
+      throw new Error(`image: repository "${repository}" is not a valid image repository (lower-case path, optionally behind registry[:port]/)`);
+    }
+    if (!TAG.test(tag)) throw new Error(`image: tag "${tag}" is not a valid tag (letters, digits, "_", "." and "-", up to 128 characters)`);
+    return new ImageReference(repository, undefined, tag);
+  }
+
+  /**
    * The image a `HardenedGoImage` produced, once its build has reported the digest.
    * @param image the construct that rendered the Dockerfile (its `imageName` and `version` are used)
    * @param digest the pushed digest, as recorded by the build
@@ -61,12 +73,12 @@ export class ImageReference {
 
   /** The repository, without tag or digest. */
   public readonly repository: string;
-  /** The digest (`sha256:…`). */
-  public readonly digest: string;
+  /** The digest (`sha256:…`); undefined only for `fromTag`. */
+  public readonly digest?: string;
   /** The tag, when known. */
   public readonly tag?: string;
 
-  private constructor(repository: string, digest: string, tag?: string) {
+  private constructor(repository: string, digest: string | undefined, tag?: string) {
     this.repository = repository;
     this.digest = digest;
     this.tag = tag;
@@ -74,6 +86,6 @@ export class ImageReference {
 
   /** `repository[:tag]@sha256:…`, the form used in manifests. */
   public toString(): string {
-    return `${this.repository}${this.tag ? `:${this.tag}` : ''}@${this.digest}`;
+    return `${this.repository}${this.tag ? `:${this.tag}` : ''}${this.digest ? `@${this.digest}` : ''}`;
   }
 }

@@ -10,3 +10,5 @@ export * from './probes';
 export * from './network-egress';
 export * from './monitoring';
 export * from './go-microservice';
+export * from './checklist-rules';
+export * from './checklist';

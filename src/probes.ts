@@ -25,10 +25,16 @@ export interface GrpcProbeOptions {
    */
   readonly port?: number;
   /**
-   * `service` sent to the health check for readiness; liveness and startup ask for the server ("").
+   * `service` sent to the health check for readiness; startup asks for the server ("").
    * @default - the server as a whole ("")
    */
   readonly readinessService?: string;
+  /**
+   * `service` for a gRPC liveness probe. Without one, liveness is a TCP check on the same port: it must
+   * not mirror readiness (a busy server would be restarted instead of taken out of rotation).
+   * @default - a TCP socket probe
+   */
+  readonly livenessService?: string;
 }
 
 type ProbePaths = Required<HttpProbePaths>;
@@ -54,6 +60,9 @@ export class ServiceProbes {
   public static grpc(options: GrpcProbeOptions = {}): ServiceProbes {
     if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 1024 && options.port <= 65535)) {
       throw new Error(`probes: grpc port ${options.port} is not valid; allowed: 1024-65535`);
+    }
+    if (options.livenessService !== undefined && options.livenessService === (options.readinessService ?? '')) {
+      throw new Error(`[R02] probes: livenessService "${options.livenessService}" is the readiness service too; give liveness its own service or leave it unset for a TCP check`);
     }
     return new ServiceProbes('grpc', undefined, options);
   }
@@ -89,10 +98,11 @@ export class ServiceProbes {
     }
     const port = this.grpcOptions?.port ?? portNumber;
     const readiness = this.grpcOptions?.readinessService;
+    const liveness = this.grpcOptions?.livenessService;
     return {
       startupProbe: { grpc: { port }, ...timing.startupProbe },
       readinessProbe: { grpc: readiness ? { port, service: readiness } : { port }, ...timing.readinessProbe },
-      livenessProbe: { grpc: { port }, ...timing.livenessProbe },
+      livenessProbe: { ...(liveness ? { grpc: { port, service: liveness } } : { tcpSocket: { port } }), ...timing.livenessProbe },
     };
   }
 }

@@ -102,7 +102,9 @@ describe('probes (R02)', () => {
     const { container } = synth({ probes: ServiceProbes.grpc({ readinessService: 'orders.v1.Orders' }) });
     expect(container.startupProbe.grpc).toEqual({ port: 8080 });
     expect(container.readinessProbe.grpc).toEqual({ port: 8080, service: 'orders.v1.Orders' });
-    expect(container.livenessProbe.httpGet).toBeUndefined();
+    expect(container.livenessProbe.tcpSocket).toEqual({ port: 8080 });
+    expect(synth({ probes: ServiceProbes.grpc({ livenessService: 'liveness' }) }).container.livenessProbe.grpc).toEqual({ port: 8080, service: 'liveness' });
+    expect(() => ServiceProbes.grpc({ livenessService: 'x', readinessService: 'x' })).toThrow(/^\[R02\] probes: livenessService "x" is the readiness service too/);
   });
 
   test('identical endpoints are an error', () => {

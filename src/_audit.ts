@@ -1,0 +1,152 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { SUPPRESSION_ANNOTATION_PREFIX } from './_checklist-engine';
+import { parseDockerfile } from './_dockerfile-parser';
+import { Finding, toFindings } from './_findings';
+import { checkDockerfile, checkDockerignore, IMAGE_RULE_IDS } from './_image-checks';
+import { checkManifests, KUBERNETES_RULE_IDS, objectRef } from './_k8s-checks';
+
+/** Options of an audit. */
+export interface AuditOptions {
+  /** Target Kubernetes release for sysctl classification. */
+  readonly kubernetesVersion: string;
+  /** Called with (done, total) while files are read. */
+  readonly progress?: (done: number, total: number) => void;
+}
+
+/** A file the audit could not use. */
+export interface AuditProblem {
+  readonly file: string;
+  readonly line?: number;
+  readonly message: string;
+}
+
+/** What an audit found and what it read. */
+export interface AuditResult {
+  readonly findings: Finding[];
+  readonly subjects: Array<{ where: string; ruleIds: string[] }>;
+  readonly dockerfiles: number;
+  readonly manifests: number;
+  readonly objects: number;
+  /** Files that are neither Dockerfiles, .dockerignore nor Kubernetes YAML/JSON. */
+  readonly skipped: string[];
+  /** Files that looked like ours but could not be parsed (the rest is still audited). */
+  readonly invalid: AuditProblem[];
+}
+
+const DOCKERFILE = /^(Dockerfile|Containerfile)(\.[^/]+)?$|\.(dockerfile|containerfile)$/i;
+const MANIFEST = /\.(ya?ml|json)$/i;
+const IGNORED_DIRS = new Set(['.git', 'node_modules', 'vendor', '.terraform']);
+
+/** Every file under the given paths, sorted, skipping VCS and dependency folders. */
+export function listFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string) => {
+    const st = fs.statSync(p);
+    if (st.isDirectory()) {
+      for (const e of fs.readdirSync(p).sort()) {
+        if (!IGNORED_DIRS.has(e)) walk(path.join(p, e));
+      }
+    } else if (st.isFile()) {
+      out.push(p);
+    }
+  };
+  for (const p of paths) {
+    if (!fs.existsSync(p)) throw new Error(`audit: ${p} does not exist`);
+    walk(p);
+  }
+  return [...new Set(out)];
+}
+
+interface LocatedObject {
+  readonly obj: any;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** Audits Dockerfiles, .dockerignore files and Kubernetes manifests that golden-go did not write. */
+export function audit(paths: string[], options: AuditOptions): AuditResult {
+  const files = listFiles(paths);
+  const findings: Finding[] = [];
+  const subjects: Array<{ where: string; ruleIds: string[] }> = [];
+  const skipped: string[] = [];
+  const invalid: AuditProblem[] = [];
+  const objects: LocatedObject[] = [];
+  let dockerfiles = 0;
+  let manifests = 0;
+
+  files.forEach((file, i) => {
+    options.progress?.(i, files.length);
+    const base = path.basename(file);
+    if (DOCKERFILE.test(base) && !base.endsWith('.dockerignore')) {
+      const text = fs.readFileSync(file, 'utf8');
+      if (text.includes('\0') || parseDockerfile(text).stages.length === 0) {
+        skipped.push(file);
+        return;
+      }
+      dockerfiles++;
+      const ignore = [`${file}.dockerignore`, path.join(path.dirname(file), '.dockerignore')].find((f) => fs.existsSync(f));
+      const raw = checkDockerfile(text, ignore ? fs.readFileSync(ignore, 'utf8') : null);
+      findings.push(...toFindings(raw, file, parseDockerfile(text).suppressions, file));
+      subjects.push({ where: file, ruleIds: IMAGE_RULE_IDS });
+      return;
+    }
+    if (base === '.dockerignore' || base.endsWith('.dockerignore')) {
+      // Checked with its Dockerfile; a lone one is checked on its own.
+      const siblings = fs.readdirSync(path.dirname(file)).filter((f) => DOCKERFILE.test(f) && !f.endsWith('.dockerignore'));
+      if (siblings.length === 0) {
+        findings.push(...toFindings(checkDockerignore(fs.readFileSync(file, 'utf8')), file, {}, file));
+        subjects.push({ where: file, ruleIds: ['B04'] });
+      }
+      return;
+    }
+    if (!MANIFEST.test(base)) {
+      skipped.push(file);
+      return;
+    }
+    const text = fs.readFileSync(file, 'utf8');
+    const docs = YAML.parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false });
+    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+    let kubernetes = 0;
+    let broken = false;
+    for (const doc of docs) {
+      if (doc.errors.length) {
+        const e = doc.errors[0];
+        const templated = /\{\{[^}]*\}\}/.test(text);
+        invalid.push({
+          file,
+          line: e.linePos?.[0]?.line ?? lineOf(e.pos[0]),
+          message: templated ? `not valid YAML: an unrendered Helm template? Run \`helm template\` and audit its output (${e.code})` : `not valid YAML: ${e.message.split('\n')[0]}`,
+        });
+        broken = true;
+        continue;
+      }
+      const value = doc.toJS();
+      const line = lineOf(doc.contents?.range?.[0] ?? 0);
+      const items = value?.kind === 'List' && Array.isArray(value.items) ? value.items : [value];
+      for (const obj of items) {
+        if (obj && typeof obj === 'object' && typeof obj.apiVersion === 'string' && typeof obj.kind === 'string') {
+          objects.push({ obj, file, line });
+          kubernetes++;
+        }
+      }
+    }
+    if (kubernetes > 0) manifests++;
+    else if (!broken) skipped.push(file);
+  });
+  options.progress?.(files.length, files.length);
+
+  // Workload rules need every object at once (PDBs, NetworkPolicies and HPAs live in other files).
+  const raw = checkManifests(objects.map((o) => o.obj), { kubernetesVersion: options.kubernetesVersion });
+  const byRef = new Map(objects.map((o) => [objectRef(o.obj), o]));
+  for (const r of raw) {
+    const located = byRef.get((r.object ?? '').split(' container ')[0]);
+    const suppressions = Object.fromEntries(Object.entries(located?.obj?.metadata?.annotations ?? {})
+      .filter(([k]) => k.startsWith(SUPPRESSION_ANNOTATION_PREFIX)).map(([k, v]) => [k.slice(SUPPRESSION_ANNOTATION_PREFIX.length), String(v)]));
+    findings.push(...toFindings([{ ...r, line: located?.line }], located?.file ?? '(manifests)', suppressions, located?.file));
+  }
+  for (const file of [...new Set(objects.map((o) => o.file))]) subjects.push({ where: file, ruleIds: KUBERNETES_RULE_IDS });
+
+  return { findings, subjects, dockerfiles, manifests, objects: objects.length, skipped, invalid };
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// `golden-go audit`: the golden checklist on Dockerfiles and Kubernetes YAML that golden-go did not write.
+import * as fs from 'fs';
+import { audit } from './_audit';
+import { packageVersion } from './_checklist-engine';
+import { failingErrors, formatFinding, renderJson, renderMarkdown, renderSarif } from './_findings';
+
+const USAGE = `usage: golden-go audit [--format text|json|sarif|markdown] [--kubernetes-version 1.35] [--output FILE] PATH...
+
+Checks Dockerfiles, .dockerignore files and Kubernetes manifests (multi-document YAML, JSON, Helm
+\`template\` output) for the Go-specific traps of the golden checklist (B01–B21, R01–R17).
+Exit code: 0 no error (warnings allowed), 1 errors found, 2 usage error or nothing to audit.
+Suppress a finding with a reason: a \`golden-go.dev/suppressed.<ID>: <reason>\` annotation on the
+object, or a \`# golden-go:suppress <ID> <reason>\` line in the Dockerfile.`;
+
+interface Args {
+  format: string;
+  kubernetesVersion: string;
+  output?: string;
+  paths: string[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { format: 'text', kubernetesVersion: '1.35', paths: [] };
+  if (argv[0] !== 'audit') throw new Error(argv.length ? `unknown command "${argv[0]}"; the command is "audit"` : 'missing command "audit"');
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--format' || a === '-f') args.format = value();
+    else if (a.startsWith('--format=')) args.format = a.slice(9);
+    else if (a === '--kubernetes-version') args.kubernetesVersion = value();
+    else if (a.startsWith('--kubernetes-version=')) args.kubernetesVersion = a.slice(21);
+    else if (a === '--output' || a === '-o') args.output = value();
+    else if (a.startsWith('--output=')) args.output = a.slice(9);
+    else if (a === '--help' || a === '-h') throw new Error('');
+    else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
+    else args.paths.push(a);
+  }
+  if (!['text', 'json', 'sarif', 'markdown'].includes(args.format)) throw new Error(`--format "${args.format}" is not valid; allowed: text, json, sarif, markdown`);
+  if (!/^1\.\d+$/.test(args.kubernetesVersion) || Number(args.kubernetesVersion.split('.')[1]) < 27) {
+    throw new Error(`--kubernetes-version "${args.kubernetesVersion}" is not valid; allowed: a release from 1.27 on, such as 1.35`);
+  }
+  if (args.paths.length === 0) throw new Error('give at least one file or directory to audit');
+  return args;
+}
+
+export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    const msg = (e as Error).message;
+    err(msg ? `golden-go: ${msg}\n\n${USAGE}\n` : `${USAGE}\n`);
+    return msg ? 2 : 0;
+  }
+  let lastShown = -1;
+  let result;
+  try {
+    result = audit(args.paths, {
+      kubernetesVersion: args.kubernetesVersion,
+      progress: (done, total) => {
+        // A progress line on large inputs only, about every 10 %.
+        if (total < 200) return;
+        const step = Math.floor((done * 10) / total);
+        if (step !== lastShown) {
+          lastShown = step;
+          err(`golden-go audit: ${done}/${total} files read\n`);
+        }
+      },
+    });
+  } catch (e) {
+    err(`golden-go: ${(e as Error).message}\n`);
+    return 2;
+  }
+  for (const p of result.invalid) err(`golden-go: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message} (the other files are still audited)\n`);
+  if (result.dockerfiles + result.objects === 0) {
+    err(`golden-go: nothing to audit: no Dockerfile or Kubernetes object in ${args.paths.join(', ')} (${result.skipped.length} file(s) skipped)\n`);
+    return 2;
+  }
+  const input = { title: 'golden-go audit', subjects: result.subjects, findings: result.findings, version: packageVersion() };
+  const errors = failingErrors(result.findings).length;
+  const failed = result.findings.filter((f) => f.status === 'fail');
+  const summary = `${errors} error(s), ${failed.length - errors} warning(s), ${result.findings.length - failed.length} suppressed; `
+    + `audited ${result.dockerfiles} Dockerfile(s) and ${result.objects} Kubernetes object(s) in ${result.manifests} file(s); `
+    + `${result.skipped.length} file(s) skipped (not Dockerfile or Kubernetes YAML), ${result.invalid.length} invalid`;
+  let report: string;
+  switch (args.format) {
+    case 'json': report = renderJson(input); break;
+    case 'sarif': report = renderSarif(input); break;
+    case 'markdown': report = renderMarkdown(input); break;
+    default: report = result.findings.map(formatFinding).join('\n') + (result.findings.length ? '\n' : '') + summary + '\n';
+  }
+  if (args.output) {
+    fs.writeFileSync(args.output, report);
+    err(`${summary}\n`);
+  } else {
+    out(report);
+    if (args.format !== 'text') err(`${summary}\n`);
+  }
+  return errors > 0 || result.invalid.length > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+}
