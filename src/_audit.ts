@@ -106,6 +106,16 @@ export function audit(paths: string[], options: AuditOptions): AuditResult {
       return;
     }
     const text = fs.readFileSync(file, 'utf8');
+    // An unquoted `{{` where a key or value starts is a Go template: rendered Helm output never has one.
+    const template = /^\s*(-\s+)?([\w.-]+:\s+)?\{\{/m.exec(text);
+    if (template) {
+      invalid.push({
+        file,
+        line: text.slice(0, template.index).split('\n').length + (template[0].startsWith('\n') ? 1 : 0),
+        message: 'an unrendered Helm template: run `helm template` and audit its output',
+      });
+      return;
+    }
     const docs = YAML.parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false });
     const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
     let kubernetes = 0;

@@ -4,7 +4,7 @@ import { GoRuntime } from './go-runtime';
 import { SysctlClass, Sysctls } from './sysctls';
 
 /** Rule ids the manifest checks evaluate. */
-export const KUBERNETES_RULE_IDS = ['B20', 'R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11', 'R12', 'R13', 'R14', 'R15', 'R16', 'R17'];
+export const KUBERNETES_RULE_IDS = ['B14', 'B20', 'R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11', 'R12', 'R13', 'R14', 'R15', 'R16', 'R17'];
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
 const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod']);
@@ -150,6 +150,12 @@ export function checkManifests(objects: any[], options: K8sCheckOptions): RawFin
       // R01
       if (!/@sha256:[0-9a-f]{64}$/.test(c.image ?? '')) {
         f('R01', cref, `image "${c.image}" is not pinned by digest${/:latest$/.test(c.image ?? '') || !/:[^/]+$/.test(c.image ?? '') ? ' (":latest" or no tag)' : ''}`);
+      }
+
+      // B14: a shell wrapper set in the manifest is PID 1 just as in the image.
+      const argv: string[] = [...(c.command ?? []), ...(c.args ?? [])];
+      if (/^(\/(usr\/)?bin\/)?(sh|bash|ash|dash)$/.test(argv[0] ?? '') && argv.includes('-c')) {
+        f('B14', cref, `command ${JSON.stringify(argv)} runs a shell as PID 1: SIGTERM stops at the shell and the pod is killed after the grace period`);
       }
 
       // R02

@@ -11,7 +11,8 @@ const PATCHES = new WeakMap<ApiObject, JsonPatch[]>();
  * They are applied to the final JSON, not through `ApiObject.addJsonPatch`: the generated 1.27 L1
  * classes pass the patched object through typed converters that drop fields the 1.27 schema lacks
  * (`lifecycle.preStop.sleep`) and read IntOrString/Quantity values as instances, turning plain
- * strings such as a named probe port or `100m` into null.
+ * strings such as a named probe port or `100m` into null. The user's own `addJsonPatch` escape
+ * hatches are moved after ours, so they still have the last word.
  */
 export function setFields(target: IConstruct, basePath: string, fields: Record<string, unknown>): void {
   const obj = ApiObject.of(target);
@@ -21,7 +22,18 @@ export function setFields(target: IConstruct, basePath: string, fields: Record<s
     ops = patches;
     PATCHES.set(obj, patches);
     const render = obj.toJson.bind(obj);
-    obj.toJson = () => sortKeys(JsonPatch.apply(render(), ...patches));
+    const holder = obj as unknown as { patches: JsonPatch[] };
+    obj.toJson = () => {
+      const userPatches = holder.patches;
+      holder.patches = [];
+      let base: any;
+      try {
+        base = render();
+      } finally {
+        holder.patches = userPatches;
+      }
+      return sortKeys(JsonPatch.apply(JsonPatch.apply(base, ...patches), ...userPatches));
+    };
   }
   for (const [key, value] of Object.entries(fields)) {
     if (value !== undefined) ops.push(JsonPatch.add(`${basePath}/${key}`, value));

@@ -1,0 +1,125 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, YamlOutputType } from 'cdk8s';
+import { HELLO_DIGEST, HelloServiceChart, helloServiceImage } from '../examples/hello-service';
+import { ImageReference } from '../src';
+import { main } from '../src/cli';
+
+const FIXTURES = path.join(__dirname, 'fixtures', 'audit');
+
+function run(...argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = main(argv, (s) => { out += s; }, (s) => { err += s; });
+  return { code, out, err };
+}
+
+function json(...paths: string[]): any {
+  const r = run('audit', '--format', 'json', ...paths);
+  return { ...JSON.parse(r.out), code: r.code, err: r.err };
+}
+
+describe('the fixture corpus: each bad file triggers its rules', () => {
+  const expected: Record<string, string[]> = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'expected.json'), 'utf8'));
+  const report = json(FIXTURES);
+  const failing = (file: string) => new Set(report.findings.filter((f: any) => f.status === 'fail' && f.file === path.join(FIXTURES, file)).map((f: any) => f.ruleId));
+
+  test.each(Object.entries(expected).filter(([k]) => k !== '//'))('%s', (file, ids) => {
+    expect([...failing(file)].sort()).toEqual(expect.arrayContaining(ids));
+  });
+
+  test('the corpus covers the Go-specific traps of the issue', () => {
+    const all = new Set(report.findings.map((f: any) => f.ruleId));
+    for (const id of ['B02', 'B04', 'B05', 'B06', 'B13', 'B14', 'B15', 'B16', 'R01', 'R04', 'R05', 'R06', 'R08', 'R09', 'R16']) expect(all).toContain(id);
+    expect(report.code).toBe(1);
+  });
+
+  test('invalid YAML and unrendered templates are reported with file and line; the other files are still audited', () => {
+    expect(report.err).toContain(`${path.join(FIXTURES, 'manifests', 'broken.yaml')}:7: not valid YAML: Flow sequence in block collection must be sufficiently indented`);
+    expect(report.err).toContain(`${path.join(FIXTURES, 'manifests', 'helm-template.yaml')}:4: an unrendered Helm template: run \`helm template\``);
+    expect(report.err).toMatch(/audited 11 Dockerfile\(s\) and 12 Kubernetes object\(s\) in 10 file\(s\); 3 file\(s\) skipped \(not Dockerfile or Kubernetes YAML\), 2 invalid/);
+  });
+
+  test('Helm output: Source comments, empty documents and List items', () => {
+    const helm = report.findings.filter((f: any) => f.file.endsWith('helm-output.yaml'));
+    expect(new Set(helm.map((f: any) => f.object.split(' ')[0]))).toEqual(new Set(['Deployment/shop/orders']));
+    expect(helm.find((f: any) => f.ruleId === 'R04').message).toMatch(/GOMEMLIMIT=1G is malformed/);
+    expect(helm.find((f: any) => f.ruleId === 'R04').line).toBe(26);
+    // The PDB inside the List selects the Deployment: no "no PodDisruptionBudget" finding.
+    expect(helm.filter((f: any) => /PodDisruptionBudget/.test(f.message))).toEqual([]);
+  });
+});
+
+test('the project\'s own example output audits clean', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-example-'));
+  const app = new App({ outdir: dir, outputFileExtension: '.yaml', yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+  const image = helloServiceImage(app);
+  new HelloServiceChart(app, 'hello-service', { image: ImageReference.fromHardenedGoImage(image, HELLO_DIGEST) });
+  app.synth();
+  image.writeFiles(dir);
+  const r = run('audit', dir);
+  expect(r.out).toMatch(/^0 error\(s\), 0 warning\(s\), 0 suppressed; audited 1 Dockerfile\(s\) and 5 Kubernetes object\(s\) in 5 file\(s\)/m);
+  expect(r.code).toBe(0);
+});
+
+describe('formats, exit codes and suppressions', () => {
+  const gonosumdb = path.join(FIXTURES, 'seed-000-gonosumdb', 'Dockerfile');
+
+  test('text: one line per finding and a summary; exit 1 on errors', () => {
+    const r = run('audit', gonosumdb);
+    expect(r.out).toMatch(/^\[B06\] .*seed-000-gonosumdb\/Dockerfile:4: GONOSUMDB=\* \(ENV\) matches every module and switches the checksum database off for all of them \(error; fix: /m);
+    expect(r.code).toBe(1);
+  });
+
+  test('SARIF 2.1.0 with rules and located results', () => {
+    const r = run('audit', '--format=sarif', gonosumdb);
+    const sarif = JSON.parse(r.out);
+    expect(sarif.version).toBe('2.1.0');
+    const b06 = sarif.runs[0].results.find((x: any) => x.ruleId === 'B06');
+    expect(b06).toMatchObject({ level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: gonosumdb }, region: { startLine: 4 } } }] });
+    expect(sarif.runs[0].tool.driver.rules[b06.ruleIndex].id).toBe('B06');
+  });
+
+  test('markdown, and --output writes the report to a file', () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-out-')), 'report.md');
+    const r = run('audit', '--format', 'markdown', '--output', out, gonosumdb);
+    expect(r.out).toBe('');
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/^# golden-go audit\n/);
+    expect(r.err).toMatch(/error\(s\)/);
+  });
+
+  test('in-file suppressions turn findings into suppressed ones', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-sup-'));
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), '# golden-go:suppress B06 the only module source is the air-gapped internal proxy\n' + fs.readFileSync(gonosumdb, 'utf8'));
+    fs.writeFileSync(path.join(dir, 'deploy.yaml'), fs.readFileSync(path.join(FIXTURES, 'manifests', 'tag-only.yaml'), 'utf8')
+      .replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    golden-go.dev/suppressed.R01: "dev overlay: the dev cluster always runs the branch head"\n'));
+    const rep = json(dir);
+    const byRule = (id: string) => rep.findings.filter((f: any) => f.ruleId === id).map((f: any) => f.status);
+    expect(new Set(byRule('B06'))).toEqual(new Set(['suppressed']));
+    expect(byRule('R01')).toEqual(['suppressed']);
+  });
+
+  test('usage errors and empty inputs exit 2 with a clear message', () => {
+    expect(run('lint', '.')).toMatchObject({ code: 2, err: expect.stringMatching(/^golden-go: unknown command "lint"; the command is "audit"/) });
+    expect(run('audit', '--format', 'xml', '.')).toMatchObject({ code: 2, err: expect.stringMatching(/--format "xml" is not valid; allowed: text, json, sarif, markdown/) });
+    expect(run('audit', '--kubernetes-version', '1.20', '.')).toMatchObject({ code: 2, err: expect.stringMatching(/--kubernetes-version "1\.20" is not valid/) });
+    expect(run('audit')).toMatchObject({ code: 2, err: expect.stringMatching(/give at least one file or directory/) });
+    expect(run('audit', '/nonexistent/golden')).toMatchObject({ code: 2, err: expect.stringMatching(/\/nonexistent\/golden does not exist/) });
+    const notes = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-notes-'));
+    fs.writeFileSync(path.join(notes, 'README.md'), '# hi\n');
+    expect(run('audit', notes)).toMatchObject({ code: 2, err: expect.stringMatching(/nothing to audit: no Dockerfile or Kubernetes object .* \(1 file\(s\) skipped\)/) });
+    expect(run('audit', '--help').err).toMatch(/^usage: golden-go audit/);
+  });
+
+  test('a progress line on large inputs', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-many-'));
+    const deploy = fs.readFileSync(path.join(FIXTURES, 'manifests', 'tag-only.yaml'), 'utf8');
+    for (let i = 0; i < 250; i++) fs.writeFileSync(path.join(dir, `d${String(i).padStart(3, '0')}.yaml`), deploy.replace(/tag-only/g, `svc-${i}`));
+    const r = run('audit', dir);
+    const progress = r.err.split('\n').filter((l) => /^golden-go audit: \d+\/250 files read$/.test(l));
+    expect(progress.length).toBeGreaterThanOrEqual(10);
+    expect(progress[progress.length - 1]).toBe('golden-go audit: 250/250 files read');
+    expect(r.out).toMatch(/audited 0 Dockerfile\(s\) and 250 Kubernetes object\(s\) in 250 file\(s\)/);
+  });
+});

@@ -1,0 +1,110 @@
+// Every rule of the golden checklist fails on a violating input and passes on the fixed one. The
+// fixed inputs are golden-go's own output; each violation is the smallest change that breaks one rule.
+import { Testing } from 'cdk8s';
+import { ChecklistRules, GoImageRenderer, GoMicroservice, ImageReference, ImageSigner, RuleSeverity, RuleTarget } from '../src';
+import { checkDockerfile } from '../src/_image-checks';
+import { checkManifests } from '../src/_k8s-checks';
+
+const golden = GoImageRenderer.render({ name: 'svc', sourceUrl: 'https://example.com/acme/svc' });
+const DIGEST = `sha256:${'d1'.repeat(32)}`;
+
+function goldenManifests(): any[] {
+  const chart = Testing.chart();
+  new GoMicroservice(chart, 'svc', {
+    image: ImageReference.fromDigest('registry.example.com/acme/svc', DIGEST, '1.0.0'),
+    namespace: 'shop',
+    signer: ImageSigner.keyless('https://token.actions.githubusercontent.com', 'https://github.com/acme/svc/.github/workflows/release.yml@refs/heads/main'),
+  });
+  return Testing.synth(chart);
+}
+
+const failingIds = (raw: Array<{ ruleId: string }>) => [...new Set(raw.map((r) => r.ruleId))].sort();
+const image = (dockerfile: string, dockerignore: string = golden.dockerignore) => failingIds(checkDockerfile(dockerfile, dockerignore));
+const k8s = (objects: any[]) => failingIds(checkManifests(objects, { kubernetesVersion: '1.35' }));
+
+function mutate(fn: (objs: any[], dep: any, pod: any, c: any) => void): any[] {
+  const objs = goldenManifests();
+  const dep = objs.find((o) => o.kind === 'Deployment');
+  fn(objs, dep, dep.spec.template, dep.spec.template.spec.containers[0]);
+  return objs;
+}
+const setEnv = (c: any, name: string, value: string) => {
+  c.env = [...c.env.filter((e: any) => e.name !== name), { name, value }];
+};
+
+const imageCases: Array<[string, () => string[]]> = [
+  ['B01', () => image(golden.dockerfile.replace('CGO_ENABLED=0\n', 'GOAMD64=v1\n'))],
+  ['B02', () => image(golden.dockerfile.replace('CGO_ENABLED=0\n', 'CGO_ENABLED=1\n'))],
+  ['B03', () => image(golden.dockerfile.replace('go mod download && go mod verify', 'true'))],
+  ['B04', () => image(golden.dockerfile, '.git\n.env\n*.sum\n')],
+  ['B05', () => image(golden.dockerfile.replace('WORKDIR /src\n', 'WORKDIR /src\nRUN go env -w GOPROXY=direct\n'))],
+  ['B06', () => image(golden.dockerfile.replace('WORKDIR /src\n', 'WORKDIR /src\nENV GONOSUMDB=*\n'))],
+  ['B07', () => image(golden.dockerfile.replace('GOFLAGS=-mod=readonly \\\n    ', ''))],
+  ['B08', () => image(golden.dockerfile.replace('ARG TARGETOS\n', 'ARG TARGETOS\nARG GITHUB_TOKEN\n'))],
+  ['B09', () => image(golden.dockerfile.replace('-trimpath ', ''))],
+  ['B10', () => image(golden.dockerfile.replace('RUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n', 'RUN '))],
+  ['B11', () => image(golden.dockerfile.replace(/ARG BUILDER_IMAGE=golang:1\.26-trixie@sha256:[0-9a-f]{64}/, 'ARG BUILDER_IMAGE=golang:1.26-trixie'))],
+  ['B12', () => image(golden.dockerfile.replace(/ARG RUNTIME_IMAGE=\S+/, `ARG RUNTIME_IMAGE=alpine:3.22@sha256:${'a'.repeat(64)}`))],
+  ['B13', () => image(golden.dockerfile.replace('USER 65532:65532', 'USER nonroot'))],
+  ['B14', () => image(golden.dockerfile.replace('ENTRYPOINT ["/app"]', 'ENTRYPOINT /app'))],
+  ['B15', () => image(golden.dockerfile.replace(' -tags timetzdata', ''))],
+  ['B16', () => image(golden.dockerfile.replace('ENTRYPOINT', 'HEALTHCHECK CMD wget -q -O- http://localhost:8080/healthz\nENTRYPOINT'))],
+  ['B17', () => image(golden.dockerfile.replace(/LABEL [\s\S]*?base\.digest="\$\{RUNTIME_IMAGE_DIGEST\}"\n/, ''))],
+  ['B18', () => image(golden.dockerfile.replace('RUN ["/app","-version"]\n', ''))],
+  ['B19', () => image(golden.dockerfile.replace('FROM --platform=$BUILDPLATFORM ${BUILDER_IMAGE} AS build', 'FROM ${BUILDER_IMAGE} AS build'))],
+  ['B21', () => image(golden.dockerfile.replace('# syntax=docker/dockerfile:1\n', ''))],
+];
+
+const k8sCases: Array<[string, () => string[]]> = [
+  ['B14', () => k8s(mutate((_o, _d, _p, c) => { c.command = ['/bin/sh', '-c', '/app']; }))],
+  ['B20', () => k8s(mutate((_o, _d, pod) => { pod.metadata.annotations['golden-go.dev/image-digest'] = `sha256:${'e'.repeat(64)}`; }))],
+  ['R01', () => k8s(mutate((_o, _d, _p, c) => { c.image = 'registry.example.com/acme/svc:latest'; }))],
+  ['R02', () => k8s(mutate((_o, _d, _p, c) => { delete c.livenessProbe; }))],
+  ['R03', () => k8s(mutate((_o, _d, _p, c) => { delete c.resources.requests.memory; }))],
+  ['R04', () => k8s(mutate((_o, _d, _p, c) => setEnv(c, 'GOMEMLIMIT', '230Mi')))],
+  ['R05', () => k8s(mutate((_o, _d, _p, c) => setEnv(c, 'GOMAXPROCS', '4')))],
+  ['R06', () => k8s(mutate((_o, _d, pod) => { pod.spec.terminationGracePeriodSeconds = 10; }))],
+  ['R07', () => k8s(mutate((_o, _d, _p, c) => { c.securityContext.readOnlyRootFilesystem = false; }))],
+  ['R08', () => k8s(mutate((_o, _d, pod) => { pod.spec.securityContext.sysctls = [{ name: 'vm.swappiness', value: '0' }]; }))],
+  ['R09', () => k8s(mutate((_o, _d, _p, c) => setEnv(c, 'TZ', 'Mars/Base_One')))],
+  ['R10', () => k8s(mutate((_o, _d, _p, c) => { delete c.terminationMessagePolicy; }))],
+  ['R11', () => k8s(mutate((_o, _d, _p, c) => { c.ports[1].name = 'prom'; }))],
+  ['R12', () => k8s(mutate((_o, dep) => { dep.spec.replicas = 1; }))],
+  ['R13', () => k8s(mutate((objs) => { objs.splice(objs.findIndex((o) => o.kind === 'NetworkPolicy'), 1); }))],
+  ['R14', () => k8s(mutate((_o, _d, pod) => { delete pod.metadata.annotations['golden-go.dev/signer']; }))],
+  ['R15', () => k8s(mutate((_o, dep) => { delete dep.metadata.labels['app.kubernetes.io/version']; }))],
+  ['R16', () => k8s(mutate((_o, _d, _p, c) => setEnv(c, 'API_TOKEN', 'hunter2')))],
+  ['R17', () => k8s(mutate((_o, dep) => { dep.metadata.creationTimestamp = '2026-11-23T00:00:00Z'; }))],
+];
+
+test('the catalog has exactly B01–B21 and R01–R17, each with rationale, source and remediation', () => {
+  const ids = ChecklistRules.all().map((r) => r.id);
+  expect(ids).toEqual([...Array(21)].map((_, i) => `B${String(i + 1).padStart(2, '0')}`).concat([...Array(17)].map((_, i) => `R${String(i + 1).padStart(2, '0')}`)));
+  for (const r of ChecklistRules.all()) {
+    expect(r.title.length).toBeGreaterThan(3);
+    expect(r.rationale.length).toBeGreaterThan(30);
+    expect(r.source).toBeTruthy();
+    expect(r.remediation.length).toBeGreaterThan(10);
+    expect([RuleSeverity.ERROR, RuleSeverity.WARNING]).toContain(r.severity);
+    expect([RuleTarget.IMAGE, RuleTarget.KUBERNETES]).toContain(r.target);
+  }
+  expect(() => ChecklistRules.get('R99')).toThrow(/^ruleId: "R99" is not a golden checklist rule; allowed: B01, B02/);
+});
+
+test('every rule id has a violating case below', () => {
+  const covered = new Set([...imageCases, ...k8sCases].map(([id]) => id));
+  expect(ChecklistRules.all().map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
+});
+
+test('the fixed inputs (golden-go output) pass every rule', () => {
+  expect(image(golden.dockerfile)).toEqual([]);
+  expect(k8s(goldenManifests())).toEqual([]);
+});
+
+test.each(imageCases)('%s fails on the violating Dockerfile', (id, run) => {
+  expect(run()).toContain(id);
+});
+
+test.each(k8sCases)('%s fails on the violating manifests', (id, run) => {
+  expect(run()).toContain(id);
+});

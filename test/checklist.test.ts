@@ -1,0 +1,149 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { Checklist, GoMicroservice, HardenedGoImage, ImageReference, ImageSigner } from '../src';
+import { checkDockerfile } from '../src/_image-checks';
+
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+const image = ImageReference.fromDigest('registry.example.com/acme/orders', DIGEST, '1.0.0');
+const signer = ImageSigner.keyless('https://token.actions.githubusercontent.com', 'https://github.com/acme/orders/.github/workflows/release.yml@refs/heads/main');
+const REASON = 'the node pool sets vm.swappiness through its kubelet configuration';
+
+function app(): { app: App; chart: Chart; outdir: string } {
+  const a = Testing.app();
+  return { app: a, chart: new Chart(a, 'orders', { namespace: 'shop', disableResourceNameHashes: true }), outdir: a.outdir };
+}
+
+describe('checks on every synth', () => {
+  test('an escape hatch that breaks a rule fails the synth with the rule id, the construct path and the fix', () => {
+    const { chart } = app();
+    const svc = new GoMicroservice(chart, 'orders', { image, signer });
+    ApiObject.of(svc).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem', false));
+    expect(() => Testing.synth(chart)).toThrow(
+      /Validation failed with the following errors:\n\s+\[orders\/orders\] \[R07\] Deployment\/shop\/orders container app: the root filesystem is writable \(error; fix: runAsNonRoot, 65532/);
+  });
+
+  test('warnings do not fail the synth and are listed', () => {
+    const { chart } = app();
+    new GoMicroservice(chart, 'orders', { image });
+    expect(() => Testing.synth(chart)).not.toThrow();
+    expect(Checklist.findings(chart)).toEqual([expect.objectContaining({ ruleId: 'R14', severity: 'warning', status: 'fail', where: 'orders/orders' })]);
+  });
+
+  test('an image whose Dockerfile was left clean has no finding', () => {
+    const { chart } = app();
+    new HardenedGoImage(chart, 'image', { name: 'orders', sourceUrl: 'https://example.com/acme/orders' });
+    expect(Checklist.findings(chart)).toEqual([]);
+  });
+});
+
+describe('suppressions', () => {
+  test('need a rule id and a reason of at least a sentence', () => {
+    const { chart } = app();
+    expect(() => Checklist.suppress(chart, 'R08', 'ok')).toThrow(/^reason: suppressing R08 needs a written reason of at least a sentence/);
+    expect(() => Checklist.suppress(chart, 'R08', 'too short here')).toThrow(/^reason: /);
+    expect(() => Checklist.suppress(chart, 'X1', REASON)).toThrow(/^ruleId: "X1" is not a golden checklist rule; allowed: B01/);
+  });
+
+  test('a construct-time error passes when a parent suppresses its rule; output, annotations and report record it', () => {
+    const { app: a, chart, outdir } = app();
+    Checklist.suppress(chart, 'R08', REASON);
+    const svc = new GoMicroservice(chart, 'orders', { image, signer, sysctls: [{ name: 'vm.swappiness', value: '10' }] });
+    const manifests = Testing.synth(chart);
+    const dep = manifests.find((m) => m.kind === 'Deployment');
+    expect(dep.spec.template.spec.securityContext.sysctls).toEqual([{ name: 'vm.swappiness', value: '10' }]);
+    for (const m of manifests) expect(m.metadata.annotations['golden-go.dev/suppressed.R08']).toBe(REASON);
+    expect(Checklist.findings(svc).filter((f) => f.ruleId === 'R08')).toEqual([
+      expect.objectContaining({ status: 'suppressed', severity: 'error', reason: REASON }),
+      expect.objectContaining({ status: 'suppressed', reason: REASON, message: expect.stringMatching(/vm\.swappiness is a node-level sysctl/) }),
+    ]);
+    a.synth();
+    const md = fs.readFileSync(path.join(outdir, 'golden-checklist.md'), 'utf8');
+    expect(md).toMatch(/\| R08 sysctls that can work \| suppressed \| orders\/orders \(Deployment\/shop\/orders\) \| .*vm\.swappiness.* — suppressed: the node pool sets vm\.swappiness/);
+  });
+
+  test('the suppressions prop is the same as Checklist.suppress on the construct', () => {
+    const { chart } = app();
+    new GoMicroservice(chart, 'orders', { image, signer, replicas: 1, suppressions: { R12: 'a single replica is enough for this internal batch helper' } });
+    const dep = Testing.synth(chart).find((m) => m.kind === 'Deployment');
+    expect(dep.spec.replicas).toBe(1);
+    expect(dep.metadata.annotations['golden-go.dev/suppressed.R12']).toMatch(/single replica/);
+  });
+
+  test('an output check is suppressed for the construct too', () => {
+    const { chart } = app();
+    const svc = new GoMicroservice(chart, 'orders', { image, signer });
+    Checklist.suppress(svc, 'R07', 'the sidecar-less debug build writes its profile to the root filesystem');
+    ApiObject.of(svc).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem', false));
+    expect(() => Testing.synth(chart)).not.toThrow();
+    expect(Checklist.findings(chart)).toEqual([expect.objectContaining({ ruleId: 'R07', status: 'suppressed' })]);
+  });
+
+  test('an image suppression is written into the Dockerfile, where `golden-go audit` honours it too', () => {
+    const { chart } = app();
+    const reason = 'the build runs in an air-gapped network whose proxy is the only module source';
+    const img = new HardenedGoImage(chart, 'image', { name: 'orders', sourceUrl: 'https://example.com/acme/orders', goNoSumDb: ['*'], suppressions: { B06: reason } });
+    expect(img.dockerfile).toContain(`# golden-go:suppress B06 ${reason}`);
+    expect(img.dockerfile).toContain('GONOSUMDB=*');
+    expect(img.suppressedViolations).toEqual([expect.stringMatching(/^\[B06\] goNoSumDb: "\*" matches every module/)]);
+    expect(Checklist.findings(chart).map((f) => [f.ruleId, f.status])).toEqual([['B06', 'suppressed'], ['B06', 'suppressed']]);
+    expect(checkDockerfile(img.dockerfile).map((r) => r.ruleId)).toContain('B06');
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
+  test('R01 by tag only with a suppression, for a development overlay', () => {
+    const { chart } = app();
+    expect(() => new GoMicroservice(chart, 'dev', { image: ImageReference.fromTag('registry.example.com/acme/orders', 'dev') })).toThrow(/^\[R01\] image: "registry\.example\.com\/acme\/orders:dev" is not pinned by digest/);
+    new GoMicroservice(chart, 'orders', {
+      image: ImageReference.fromTag('registry.example.com/acme/orders', 'dev'),
+      signer,
+      suppressions: { R01: 'development overlay: the dev cluster always runs the newest build of the branch' },
+    });
+    const dep = Testing.synth(chart).find((m) => m.kind === 'Deployment' && m.metadata.name === 'orders');
+    expect(dep.spec.template.spec.containers[0].image).toBe('registry.example.com/acme/orders:dev');
+    expect(Checklist.findings(chart).filter((f) => f.status === 'fail' && f.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('the report next to the manifests', () => {
+  test('golden-checklist.md, .json and .sarif are written on synth', () => {
+    const { app: a, chart, outdir } = app();
+    new HardenedGoImage(chart, 'image', { name: 'orders', sourceUrl: 'https://example.com/acme/orders' });
+    new GoMicroservice(chart, 'orders', { image });
+    a.synth();
+    const md = fs.readFileSync(path.join(outdir, 'golden-checklist.md'), 'utf8');
+    expect(md).toMatch(/^# Golden checklist\n\n0 error\(s\), 1 warning\(s\), 0 suppressed, across 2 checked item\(s\)\.\n\n\| rule \| status \| where \| why \|/);
+    expect(md).toContain('| B06 checksum database stays on | pass | orders/image | |');
+    expect(md).toMatch(/\| R14 signed-image enforcement \| warning \| orders\/orders \(Deployment\/shop\/orders\) \| no expected signer recorded/);
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, 'golden-checklist.json'), 'utf8'));
+    expect(json.summary).toEqual({ errors: 0, warnings: 1, suppressed: 0, checked: 2 });
+    const sarif = JSON.parse(fs.readFileSync(path.join(outdir, 'golden-checklist.sarif'), 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].tool.driver.rules).toHaveLength(38);
+    expect(sarif.runs[0].results).toEqual([expect.objectContaining({ ruleId: 'R14', level: 'warning', locations: [{ logicalLocations: [{ fullyQualifiedName: 'orders/orders', kind: 'module' }] }] })]);
+    // Manifests themselves are untouched by the report.
+    expect(fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml'))).toEqual(['orders.k8s.yaml']);
+  });
+
+  test('the report is also written when the synth fails, and can be moved or turned off', () => {
+    const { app: a, chart, outdir } = app();
+    const svc = new GoMicroservice(chart, 'orders', { image, signer });
+    ApiObject.of(svc).addJsonPatch(JsonPatch.remove('/spec/template/spec/containers/0/resources'));
+    expect(() => a.synth()).toThrow(/\[R03\]/);
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'golden-checklist.json'), 'utf8')).summary.errors).toBe(1);
+
+    const other = Testing.app();
+    const dir = fs.mkdtempSync(path.join(outdir, 'reports-'));
+    new GoMicroservice(new Chart(other, 'c', { namespace: 'shop' }), 'orders', { image, signer });
+    Checklist.configureReport(other, { directory: dir });
+    other.synth();
+    expect(fs.existsSync(path.join(dir, 'golden-checklist.sarif'))).toBe(true);
+    expect(fs.existsSync(path.join(other.outdir, 'golden-checklist.md'))).toBe(false);
+
+    const off = Testing.app();
+    new GoMicroservice(new Chart(off, 'c', { namespace: 'shop' }), 'orders', { image, signer });
+    Checklist.configureReport(off, { enabled: false });
+    off.synth();
+    expect(fs.existsSync(path.join(off.outdir, 'golden-checklist.md'))).toBe(false);
+  });
+});
