@@ -22,7 +22,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   // Parses the YAML that `golden-go audit` reads; bundled because it is not a jsii module.
   bundledDeps: ['yaml@^2.9.1'],
-  devDeps: ['ts-node@^10.9.2', '@types/node@^20'],
+  // Pulumi is not a jsii module: the `golden-go/pulumi` entry point lives outside the jsii assembly and
+  // its users install these themselves (see README).
+  devDeps: ['ts-node@^10.9.2', '@types/node@^20', '@pulumi/pulumi@^3.270.0', '@pulumi/docker@^5.2.0', '@pulumi/kubernetes@^4.34.2'],
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'projenrc', 'bench'] },
 
   sampleCode: false,

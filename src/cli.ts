@@ -4,6 +4,15 @@ import * as fs from 'fs';
 import { audit } from './_audit';
 import { packageVersion } from './_checklist-engine';
 import { failingErrors, formatFinding, renderJson, renderMarkdown, renderSarif } from './_findings';
+import { publish, PublishOptions } from './_publish';
+
+const PUBLISH_USAGE = `usage: golden-go publish --image-json dist/svc/image.json [--engine buildah|docker]
+       [--repository REPO] [--tag TAG] [--key cosign.key] [--build-arg K=V]... [--insecure-registry]
+       [--no-tlog] [--record image.lock.json] [--sbom sbom.spdx.json] [--go go]
+
+The image pipeline: builds with the generated command, pushes, writes an SPDX SBOM of the binary's
+modules, attaches it as a signed attestation, signs the pushed digest with cosign (a key, or keyless
+OIDC without --key), and records repository/tag/digest for ImageReference.fromBuildRecord().`;
 
 const USAGE = `usage: golden-go audit [--format text|json|sarif|markdown] [--kubernetes-version 1.35] [--output FILE] PATH...
 
@@ -22,7 +31,7 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { format: 'text', kubernetesVersion: '1.35', paths: [] };
-  if (argv[0] !== 'audit') throw new Error(argv.length ? `unknown command "${argv[0]}"; the command is "audit"` : 'missing command "audit"');
+  if (argv[0] !== 'audit') throw new Error(argv.length ? `unknown command "${argv[0]}"; the commands are "audit" and "publish"` : 'missing command: "audit" or "publish"');
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -48,7 +57,61 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
+function parsePublish(argv: string[]): PublishOptions {
+  const o: any = { engine: 'buildah', buildArgs: {}, insecureRegistry: false, transparencyLog: true, record: 'image.lock.json', sbom: 'sbom.spdx.json', go: 'go' };
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '--image-json': o.imageJson = value(); break;
+      case '--engine': o.engine = value(); break;
+      case '--repository': o.repository = value(); break;
+      case '--tag': o.tag = value(); break;
+      case '--key': o.key = value(); break;
+      case '--record': o.record = value(); break;
+      case '--sbom': o.sbom = value(); break;
+      case '--go': o.go = value(); break;
+      case '--insecure-registry': o.insecureRegistry = true; break;
+      case '--no-tlog': o.transparencyLog = false; break;
+      case '--build-arg': {
+        const kv = value();
+        const eq = kv.indexOf('=');
+        if (eq < 1) throw new Error(`--build-arg "${kv}" is not KEY=VALUE`);
+        o.buildArgs[kv.slice(0, eq)] = kv.slice(eq + 1);
+        break;
+      }
+      case '--help': case '-h': throw new Error('');
+      default: throw new Error(`unknown option ${a}`);
+    }
+  }
+  if (!o.imageJson) throw new Error('--image-json is required (HardenedGoImage.writeFiles writes image.json)');
+  if (!['buildah', 'docker'].includes(o.engine)) throw new Error(`--engine "${o.engine}" is not valid; allowed: buildah, docker`);
+  return o;
+}
+
 export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+  if (argv[0] === 'publish') {
+    let o: PublishOptions;
+    try {
+      o = parsePublish(argv);
+    } catch (e) {
+      const msg = (e as Error).message;
+      err(msg ? `golden-go: ${msg}\n\n${PUBLISH_USAGE}\n` : `${PUBLISH_USAGE}\n`);
+      return msg ? 2 : 0;
+    }
+    try {
+      const record = publish(o, undefined, (s) => err(`golden-go publish: ${s}\n`));
+      out(`${record.repository}:${record.tag}@${record.digest}\n`);
+      return 0;
+    } catch (e) {
+      err(`golden-go publish: ${(e as Error).message}\n`);
+      return 1;
+    }
+  }
   let args: Args;
   try {
     args = parseArgs(argv);

@@ -308,6 +308,8 @@ export class GoMicroservice extends Construct {
   public readonly namespace: string;
   /** The image. */
   public readonly image: ImageReference;
+  /** The expected signer of the image, when given. */
+  public readonly signer?: ImageSigner;
   /** Labels on every object (`app.kubernetes.io/*`, R15). */
   public readonly labels: Record<string, string>;
   /** Labels the Deployment, Service, PDB and NetworkPolicy select pods by. */
@@ -325,6 +327,7 @@ export class GoMicroservice extends Construct {
   constructor(scope: Construct, id: string, props: GoMicroserviceProps) {
     super(scope, id);
     this.image = props.image;
+    this.signer = props.signer;
     if (!(props.image instanceof ImageReference)) {
       throw ruleError('R01', 'image', 'must be an ImageReference pinned by digest: ImageReference.fromDigest(...) or ImageReference.parse("repo:tag@sha256:…")');
     }

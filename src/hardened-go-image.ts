@@ -1,9 +1,7 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Construct } from 'constructs';
 import { ruleMessages } from './_checklist-engine';
-import { GENERATED_MARKER } from './_constants';
 import { checkDockerfile, IMAGE_RULE_IDS } from './_image-checks';
+import { writeImageFiles } from './_image-files';
 import { BaseImage, BuilderImage } from './base-image';
 import { Checklist } from './checklist';
 import { RuleSeverity } from './checklist-rules';
@@ -239,30 +237,6 @@ export class HardenedGoImage extends Construct {
    * @returns the paths written
    */
   public writeFiles(directory: string): string[] {
-    const files: Array<[string, string]> = [
-      ['Dockerfile', this.dockerfile],
-      ['.dockerignore', this.dockerignore],
-      ['Dockerfile.dockerignore', this.dockerignore],
-      ['image.json', JSON.stringify({
-        name: this.props.name,
-        buildArgs: this.buildArgs,
-        platforms: this.platforms,
-        buildxCommand: this.buildxCommand,
-        buildahCommand: this.buildahCommand,
-        warnings: this.warnings,
-      }, undefined, 2) + '\n'],
-    ];
-    for (const [file] of files) {
-      const target = path.join(directory, file);
-      if (file !== 'image.json' && fs.existsSync(target) && !fs.readFileSync(target, 'utf8').includes(GENERATED_MARKER)) {
-        throw new Error(`HardenedGoImage ${this.node.path}: refusing to overwrite ${target}, which golden-go did not generate (no "${GENERATED_MARKER}" marker). Move it away or write the generated files to another directory`);
-      }
-    }
-    fs.mkdirSync(directory, { recursive: true });
-    return files.map(([file, text]) => {
-      const target = path.join(directory, file);
-      fs.writeFileSync(target, text);
-      return target;
-    });
+    return writeImageFiles(directory, this.props.name, this, `HardenedGoImage ${this.node.path}`);
   }
 }

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { ruleError } from './_rule-error';
 import type { HardenedGoImage } from './hardened-go-image';
 
@@ -69,6 +70,25 @@ export class ImageReference {
   public static fromHardenedGoImage(image: HardenedGoImage, digest: string): ImageReference {
     const repository = image.props.imageName ?? image.props.name;
     return ImageReference.fromDigest(repository, digest, image.props.version);
+  }
+
+  /**
+   * The image an image pipeline published, from the record it wrote (`golden-go publish` writes
+   * `image.lock.json`: `{ "repository", "tag", "digest" }`), so the manifests pin exactly the
+   * digest that was signed and got the SBOM.
+   * @param file path of the record
+   */
+  public static fromBuildRecord(file: string): ImageReference {
+    let record: any;
+    try {
+      record = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new Error(`image: cannot read the build record ${file}: ${(e as Error).message}`);
+    }
+    if (typeof record?.repository !== 'string' || typeof record?.digest !== 'string') {
+      throw new Error(`image: ${file} is not a build record: it needs "repository" and "digest"`);
+    }
+    return ImageReference.fromDigest(record.repository, record.digest, record.tag);
   }
 
   /** The repository, without tag or digest. */

@@ -12,3 +12,5 @@ export * from './monitoring';
 export * from './go-microservice';
 export * from './checklist-rules';
 export * from './checklist';
+export * from './sbom';
+export * from './image-signature-policy';

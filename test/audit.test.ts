@@ -101,7 +101,7 @@ describe('formats, exit codes and suppressions', () => {
   });
 
   test('usage errors and empty inputs exit 2 with a clear message', () => {
-    expect(run('lint', '.')).toMatchObject({ code: 2, err: expect.stringMatching(/^golden-go: unknown command "lint"; the command is "audit"/) });
+    expect(run('lint', '.')).toMatchObject({ code: 2, err: expect.stringMatching(/^golden-go: unknown command "lint"; the commands are "audit" and "publish"/) });
     expect(run('audit', '--format', 'xml', '.')).toMatchObject({ code: 2, err: expect.stringMatching(/--format "xml" is not valid; allowed: text, json, sarif, markdown/) });
     expect(run('audit', '--kubernetes-version', '1.20', '.')).toMatchObject({ code: 2, err: expect.stringMatching(/--kubernetes-version "1\.20" is not valid/) });
     expect(run('audit')).toMatchObject({ code: 2, err: expect.stringMatching(/give at least one file or directory/) });

@@ -1,0 +1,202 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { invalidValue } from './_rule-error';
+import { GoMicroservice } from './go-microservice';
+import { ImageSigner } from './image-signer';
+
+/** Admission engines `ImageSignaturePolicy` can emit policies for. */
+export enum PolicyEngine {
+  /** Kyverno `ImageValidatingPolicy` (policies.kyverno.io/v1, Kyverno 1.18+). */
+  KYVERNO = 'kyverno',
+  /** Kyverno legacy `ClusterPolicy` with `verifyImages` (deprecated in 1.18, removed in 1.20). */
+  KYVERNO_CLUSTER_POLICY = 'kyverno-cluster-policy',
+  /** Sigstore policy-controller `ClusterImagePolicy` (policy.sigstore.dev/v1beta1). */
+  SIGSTORE = 'sigstore',
+}
+
+/** What happens to a pod whose image is not signed as expected. */
+export enum PolicyMode {
+  /** The pod is rejected. */
+  ENFORCE = 'enforce',
+  /** The pod is admitted and the violation reported. */
+  AUDIT = 'audit',
+}
+
+/** Props of `ImageSignaturePolicy`. */
+export interface ImageSignaturePolicyProps {
+  /** Image repository the policy covers, such as `registry.example.com/team/service` (every tag and digest of it). */
+  readonly repository: string;
+  /** Who must have signed the images. */
+  readonly signer: ImageSigner;
+  /**
+   * Engines to emit policies for.
+   * @default [PolicyEngine.KYVERNO, PolicyEngine.SIGSTORE]
+   */
+  readonly engines?: PolicyEngine[];
+  /**
+   * Enforce or audit.
+   * @default PolicyMode.ENFORCE
+   */
+  readonly mode?: PolicyMode;
+  /**
+   * Name of the cluster-scoped policy objects.
+   * @default - derived from the repository
+   */
+  readonly name?: string;
+  /**
+   * Namespaces to label `policy.sigstore.dev/include=true`, the policy-controller's opt-in: a Namespace
+   * object with the label is emitted for each (when the sigstore engine is used).
+   * @default - none
+   */
+  readonly optInNamespaces?: string[];
+  /**
+   * Require an entry in the Rekor transparency log. Turn off only for key-based signatures made with
+   * `--tlog-upload=false` (air-gapped registries); Kyverno then sets `ctlog.insecureIgnoreTlog`.
+   * The policy-controller's ClusterImagePolicy has no such switch.
+   * @default true
+   */
+  readonly requireTransparencyLog?: boolean;
+}
+
+/** Options of `ImageSignaturePolicy.forService`. */
+export interface ServiceSignaturePolicyOptions {
+  /**
+   * Engines to emit policies for.
+   * @default [PolicyEngine.KYVERNO, PolicyEngine.SIGSTORE]
+   */
+  readonly engines?: PolicyEngine[];
+  /**
+   * Enforce or audit.
+   * @default PolicyMode.ENFORCE
+   */
+  readonly mode?: PolicyMode;
+  /**
+   * Require a transparency log entry.
+   * @default true
+   */
+  readonly requireTransparencyLog?: boolean;
+}
+
+const REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+
+/**
+ * Admission policies that reject pods whose image from `repository` is not signed by `signer`
+ * (rule R14), for Kyverno and the Sigstore policy-controller. The globs cover `repository:<tag>…` and
+ * `repository@<digest>` and nothing else (not `repository-other`).
+ */
+export class ImageSignaturePolicy extends Construct {
+  /**
+   * The policy for a service's image and its recorded signer, so the pod annotations (R14) and the
+   * policy cannot disagree.
+   */
+  public static forService(scope: Construct, id: string, service: GoMicroservice, options: ServiceSignaturePolicyOptions = {}): ImageSignaturePolicy {
+    if (!service.signer) {
+      throw new Error(`signer: GoMicroservice ${service.node.path} records no signer; set its signer prop so the policy and the pod annotations agree (R14)`);
+    }
+    return new ImageSignaturePolicy(scope, id, {
+      repository: service.image.repository,
+      signer: service.signer,
+      name: `${service.namespace}-${service.name}-signed`,
+      optInNamespaces: [service.namespace],
+      ...options,
+    });
+  }
+
+  /** The globs the policies match. */
+  public readonly imageGlobs: string[];
+  /** The emitted policy objects. */
+  public readonly policies: ApiObject[] = [];
+
+  constructor(scope: Construct, id: string, props: ImageSignaturePolicyProps) {
+    super(scope, id);
+    if (!REPOSITORY.test(props.repository)) {
+      throw invalidValue('repository', props.repository, 'an image repository without tag or digest, such as "registry.example.com/team/service"');
+    }
+    const engines = props.engines ?? [PolicyEngine.KYVERNO, PolicyEngine.SIGSTORE];
+    if (engines.length === 0 || new Set(engines).size !== engines.length) throw invalidValue('engines', engines, 'one or more distinct PolicyEngine values');
+    const mode = props.mode ?? PolicyMode.ENFORCE;
+    const name = props.name ?? `signed-${props.repository.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`.slice(0, 63).replace(/-$/, '');
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) throw invalidValue('name', name, 'a DNS subdomain name');
+    const tlog = props.requireTransparencyLog ?? true;
+    this.imageGlobs = [`${props.repository}:*`, `${props.repository}@*`];
+    const s = props.signer;
+    const labels = { 'app.kubernetes.io/managed-by': 'golden-go', 'app.kubernetes.io/component': 'image-signature-policy' };
+    const keyless = s.mode === 'keyless';
+
+    if (engines.includes(PolicyEngine.KYVERNO)) {
+      this.policies.push(new ApiObject(this, 'KyvernoImageValidatingPolicy', {
+        apiVersion: 'policies.kyverno.io/v1',
+        kind: 'ImageValidatingPolicy',
+        metadata: { name, labels },
+        spec: {
+          validationActions: [mode === PolicyMode.ENFORCE ? 'Deny' : 'Audit'],
+          matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }] },
+          matchImageReferences: this.imageGlobs.map((glob) => ({ glob })),
+          attestors: [{
+            name: 'golden',
+            cosign: {
+              ...(keyless ? { keyless: { identities: [{ issuer: s.issuer, subject: s.subject }] } } : { key: { data: s.publicKeyPem } }),
+              ...(tlog ? {} : { ctlog: { insecureIgnoreTlog: true } }),
+            },
+          }],
+          validationConfigurations: { mutateDigest: true, verifyDigest: true, required: true },
+          validations: [{
+            expression: 'images.containers.map(image, verifyImageSignatures(image, [attestors.golden])).all(e, e > 0)',
+            message: `images from ${props.repository} must be signed by ${s.identity}`,
+          }],
+        },
+      }));
+    }
+
+    if (engines.includes(PolicyEngine.KYVERNO_CLUSTER_POLICY)) {
+      this.policies.push(new ApiObject(this, 'KyvernoClusterPolicy', {
+        apiVersion: 'kyverno.io/v1',
+        kind: 'ClusterPolicy',
+        metadata: { name: `${name}-legacy`.slice(0, 63), labels },
+        spec: {
+          background: false,
+          webhookTimeoutSeconds: 30,
+          rules: [{
+            name: 'verify-signature',
+            match: { any: [{ resources: { kinds: ['Pod'] } }] },
+            verifyImages: [{
+              imageReferences: this.imageGlobs,
+              failureAction: mode === PolicyMode.ENFORCE ? 'Enforce' : 'Audit',
+              mutateDigest: true,
+              verifyDigest: true,
+              required: true,
+              attestors: [{
+                entries: [keyless
+                  ? { keyless: { issuer: s.issuer, subject: s.subject, ...(tlog ? {} : { rekor: { ignoreTlog: true } }) } }
+                  : { keys: { publicKeys: s.publicKeyPem, ...(tlog ? {} : { rekor: { ignoreTlog: true } }) } }],
+              }],
+            }],
+          }],
+        },
+      }));
+    }
+
+    if (engines.includes(PolicyEngine.SIGSTORE)) {
+      this.policies.push(new ApiObject(this, 'SigstoreClusterImagePolicy', {
+        apiVersion: 'policy.sigstore.dev/v1beta1',
+        kind: 'ClusterImagePolicy',
+        metadata: { name, labels },
+        spec: {
+          mode: mode === PolicyMode.ENFORCE ? 'enforce' : 'warn',
+          images: this.imageGlobs.map((glob) => ({ glob })),
+          authorities: [keyless
+            ? { name: 'golden', keyless: { url: 'https://fulcio.sigstore.dev', identities: [{ issuer: s.issuer, subject: s.subject }] } }
+            : { name: 'golden', key: { data: s.publicKeyPem, hashAlgorithm: 'sha256' } }],
+        },
+      }));
+      for (const ns of props.optInNamespaces ?? []) {
+        if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns)) throw invalidValue('optInNamespaces', ns, 'namespace names');
+        new ApiObject(this, `Namespace-${ns}`, {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: ns, labels: { 'policy.sigstore.dev/include': 'true' } },
+        });
+      }
+    }
+  }
+}

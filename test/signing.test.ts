@@ -1,0 +1,188 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { GoldenAnnotations, GoMicroservice, GoSbom, HardenedGoImage, ImageReference, ImageSignaturePolicy, ImageSigner, PolicyEngine, PolicyMode } from '../src';
+import { publish, Runner } from '../src/_publish';
+
+const DIGEST = `sha256:${'5e'.repeat(32)}`;
+const PEM = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n-----END PUBLIC KEY-----';
+const KEYLESS = ImageSigner.keyless('https://token.actions.githubusercontent.com', 'https://github.com/acme/orders/.github/workflows/release.yml@refs/heads/main');
+
+const BUILD_INFO = [
+  '/tmp/app: go1.26.8',
+  '\tpath\tgithub.com/acme/orders/cmd/orders',
+  '\tmod\tgithub.com/acme/orders\t(devel)\t',
+  '\tdep\tgithub.com/google/uuid\tv1.6.0\th1:NIvaJDMOsjHA8n1jAhLSgzrAzy1Hgr+hNrb57e+94F0=',
+  '\tdep\tgolang.org/x/sync\tv0.9.0\th1:fEo0HyrW1GIgZdpbhCRO0PkJajUS5H9IFUztCgEo2jQ=',
+  '\tbuild\t-trimpath=true',
+  '\tbuild\tCGO_ENABLED=0',
+  '\tbuild\tGOOS=linux',
+  '',
+].join('\n');
+
+/** Matches an image reference against a policy glob; `*` spans any characters (Kyverno) — a stricter engine only narrows it. */
+const globMatches = (glob: string, ref: string) => new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`).test(ref);
+
+describe('SPDX SBOM from the Go build info', () => {
+  const sbom = JSON.parse(GoSbom.fromBuildInfo(BUILD_INFO, { name: 'registry.example.com/acme/orders', version: '1.4.2', sourceDateEpoch: 1700000000, imageDigest: DIGEST }));
+
+  test('lists the main module with its version, the standard library and every dependency', () => {
+    expect(sbom.spdxVersion).toBe('SPDX-2.3');
+    expect(sbom.creationInfo.created).toBe('2023-11-14T22:13:20Z');
+    const pkgs = sbom.packages.map((p: any) => [p.name, p.versionInfo, p.externalRefs[0].referenceLocator]);
+    expect(pkgs).toEqual([
+      ['github.com/acme/orders', '1.4.2', 'pkg:golang/github.com/acme/orders@1.4.2'],
+      ['stdlib', 'go1.26.8', 'pkg:golang/stdlib@go1.26.8'],
+      ['github.com/google/uuid', 'v1.6.0', 'pkg:golang/github.com/google/uuid@v1.6.0'],
+      ['golang.org/x/sync', 'v0.9.0', 'pkg:golang/golang.org/x/sync@v0.9.0'],
+    ]);
+    expect(sbom.packages[2].checksums[0]).toEqual({ algorithm: 'SHA256', checksumValue: '348bda24330eb231c0f27d630212d2833ac0cf2d4782bfa136b6f9edefbde05d' });
+    expect(sbom.documentDescribes).toEqual([sbom.packages[0].SPDXID]);
+    expect(sbom.relationships.filter((r: any) => r.relationshipType === 'DEPENDS_ON')).toHaveLength(3);
+    expect(sbom.packages[0].annotations[0].comment).toBe('go build settings: -trimpath=true CGO_ENABLED=0 GOOS=linux');
+  });
+
+  test('is deterministic and rejects other input', () => {
+    const again = GoSbom.fromBuildInfo(BUILD_INFO, { name: 'registry.example.com/acme/orders', version: '1.4.2', sourceDateEpoch: 1700000000, imageDigest: DIGEST });
+    expect(JSON.parse(again)).toEqual(sbom);
+    expect(() => GoSbom.fromBuildInfo('hello', { name: 'x' })).toThrow(/not the output of `go version -m`/);
+    expect(() => GoSbom.fromBuildInfo('/app: go1.26.8\n\tpath\tcmd\n', { name: 'x' })).toThrow(/no "mod" line/);
+  });
+});
+
+describe('ImageSignaturePolicy', () => {
+  function policies(props: Partial<ConstructorParameters<typeof ImageSignaturePolicy>[2]> = {}) {
+    const chart = Testing.chart();
+    const p = new ImageSignaturePolicy(chart, 'policy', { repository: 'registry.example.com/acme/orders', signer: KEYLESS, ...props });
+    return { p, manifests: Testing.synth(chart) };
+  }
+
+  test('Kyverno ImageValidatingPolicy and sigstore ClusterImagePolicy by default, enforcing', () => {
+    const { manifests } = policies();
+    expect(manifests.map((m) => `${m.apiVersion} ${m.kind}`)).toEqual(['policies.kyverno.io/v1 ImageValidatingPolicy', 'policy.sigstore.dev/v1beta1 ClusterImagePolicy']);
+    const [ivp, cip] = manifests;
+    expect(ivp.spec.validationActions).toEqual(['Deny']);
+    expect(ivp.spec.matchImageReferences).toEqual([{ glob: 'registry.example.com/acme/orders:*' }, { glob: 'registry.example.com/acme/orders@*' }]);
+    expect(ivp.spec.attestors[0].cosign.keyless.identities).toEqual([{ issuer: KEYLESS.issuer, subject: KEYLESS.subject }]);
+    expect(ivp.spec.validations[0].expression).toContain('verifyImageSignatures(image, [attestors.golden])');
+    expect(cip.spec.mode).toBe('enforce');
+    expect(cip.spec.authorities[0].keyless.identities).toEqual([{ issuer: KEYLESS.issuer, subject: KEYLESS.subject }]);
+  });
+
+  test('key-based, audit mode, legacy ClusterPolicy on request, opt-in namespaces, no transparency log', () => {
+    const { manifests } = policies({
+      signer: ImageSigner.publicKey(PEM),
+      mode: PolicyMode.AUDIT,
+      requireTransparencyLog: false,
+      engines: [PolicyEngine.KYVERNO, PolicyEngine.KYVERNO_CLUSTER_POLICY, PolicyEngine.SIGSTORE],
+      optInNamespaces: ['shop'],
+    });
+    const byKind = (k: string) => manifests.find((m) => m.kind === k);
+    expect(byKind('ImageValidatingPolicy').spec.validationActions).toEqual(['Audit']);
+    expect(byKind('ImageValidatingPolicy').spec.attestors[0].cosign).toEqual({ key: { data: `${PEM}\n` }, ctlog: { insecureIgnoreTlog: true } });
+    expect(byKind('ClusterPolicy').spec.rules[0].verifyImages[0]).toMatchObject({ failureAction: 'Audit', imageReferences: ['registry.example.com/acme/orders:*', 'registry.example.com/acme/orders@*'] });
+    expect(byKind('ClusterImagePolicy').spec).toMatchObject({ mode: 'warn', authorities: [{ name: 'golden', key: { data: `${PEM}\n`, hashAlgorithm: 'sha256' } }] });
+    expect(byKind('Namespace').metadata).toEqual({ name: 'shop', labels: { 'policy.sigstore.dev/include': 'true' } });
+  });
+
+  test('globs match the service image and not a foreign one', () => {
+    const { p } = policies();
+    const ours = [`registry.example.com/acme/orders:1.4.2@${DIGEST}`, `registry.example.com/acme/orders@${DIGEST}`, 'registry.example.com/acme/orders:1.4.2'];
+    const foreign = [`registry.example.com/acme/orders-evil:1.0@${DIGEST}`, `registry.example.com/acme/ordersx@${DIGEST}`, `evil.example.com/acme/orders:1@${DIGEST}`,
+      `registry.example.com/acme/orders/sub:1@${DIGEST}`];
+    for (const ref of ours) expect(p.imageGlobs.some((g) => globMatches(g, ref))).toBe(true);
+    for (const ref of foreign) expect(p.imageGlobs.some((g) => globMatches(g, ref) && !ref.slice(g.length - 1).includes('/'))).toBe(false);
+  });
+
+  test('forService: the policy and the pod annotations agree on repository and identity (R14)', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'shop' });
+    const svc = new GoMicroservice(chart, 'orders', { image: ImageReference.fromDigest('registry.example.com/acme/orders', DIGEST, '1.4.2'), signer: KEYLESS });
+    ImageSignaturePolicy.forService(chart, 'policy', svc);
+    const manifests = Testing.synth(chart);
+    const pod = manifests.find((m) => m.kind === 'Deployment').spec.template;
+    const ivp = manifests.find((m) => m.kind === 'ImageValidatingPolicy');
+    const identity = ivp.spec.attestors[0].cosign.keyless.identities[0];
+    expect(pod.metadata.annotations[GoldenAnnotations.SIGNER]).toBe(`keyless ${identity.issuer} ${identity.subject}`);
+    expect(pod.metadata.annotations[GoldenAnnotations.IMAGE_REPOSITORY]).toBe(ivp.spec.matchImageReferences[0].glob.replace(/:\*$/, ''));
+    expect(ivp.spec.matchImageReferences.some((g: any) => globMatches(g.glob, pod.spec.containers[0].image))).toBe(true);
+    expect(manifests.find((m) => m.kind === 'Namespace').metadata.name).toBe('shop');
+  });
+
+  test('errors', () => {
+    const chart = Testing.chart();
+    expect(() => new ImageSignaturePolicy(chart, 'a', { repository: 'registry.example.com/acme/orders:1.0', signer: KEYLESS })).toThrow(/^repository: "registry\.example\.com\/acme\/orders:1\.0" is not valid; allowed: an image repository without tag or digest/);
+    expect(() => new ImageSignaturePolicy(chart, 'b', { repository: 'registry.example.com/acme/orders', signer: KEYLESS, engines: [] })).toThrow(/^engines: \[\] is not valid/);
+    const svc = new GoMicroservice(chart, 'orders', { image: ImageReference.fromDigest('registry.example.com/acme/orders', DIGEST), namespace: 'shop' });
+    expect(() => ImageSignaturePolicy.forService(chart, 'c', svc)).toThrow(/^signer: GoMicroservice test\/orders records no signer/);
+  });
+});
+
+describe('the image pipeline (golden-go publish)', () => {
+  function fixture(): { dir: string; imageJson: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-publish-test-'));
+    const img = new HardenedGoImage(Testing.chart(), 'img', { name: 'orders', imageName: 'registry.example.com/acme/orders', version: '1.4.2', sourceDateEpoch: 1700000000, context: 'services/orders', dockerfileDir: dir });
+    img.writeFiles(dir);
+    return { dir, imageJson: path.join(dir, 'image.json') };
+  }
+
+  test('buildah: build, push, SBOM, attest, sign and record, with the exact commands', () => {
+    const { dir, imageJson } = fixture();
+    const calls: string[][] = [];
+    const run: Runner = (cmd, args) => {
+      calls.push([cmd, ...args]);
+      if (cmd === 'podman' && args[0] === 'push') fs.writeFileSync(args[args.indexOf('--digestfile') + 1], DIGEST);
+      if (cmd === 'podman' && args[0] === 'create') return 'ctr123\n';
+      if (cmd === 'go') return BUILD_INFO;
+      return '';
+    };
+    const record = publish({
+      imageJson,
+      engine: 'buildah',
+      repository: '127.0.0.1:5000/acme/orders',
+      key: 'cosign.key',
+      buildArgs: { GOPROXY: 'off', BUILDER_IMAGE: 'localhost/golang:1.26' },
+      insecureRegistry: true,
+      transparencyLog: false,
+      record: path.join(dir, 'image.lock.json'),
+      sbom: path.join(dir, 'sbom.spdx.json'),
+      go: 'go',
+    }, run);
+    expect(record).toEqual({ repository: '127.0.0.1:5000/acme/orders', tag: '1.4.2', digest: DIGEST, sbom: 'sbom.spdx.json', signature: 'key' });
+    expect(calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['buildah bud', 'podman push', 'podman create', 'podman cp', 'podman rm', 'go version', 'cosign attest', 'cosign sign']);
+    const bud = calls[0];
+    expect(bud).toEqual(expect.arrayContaining(['--build-arg', 'GOPROXY=off', '--build-arg', 'BUILDER_IMAGE=localhost/golang:1.26', '--tag', '127.0.0.1:5000/acme/orders:1.4.2', '--timestamp', '1700000000']));
+    expect(bud[bud.length - 1]).toBe('services/orders');
+    expect(calls[6]).toEqual(['cosign', 'attest', '--key', 'cosign.key', '--tlog-upload=false', '--allow-http-registry', '--allow-insecure-registry', '--yes',
+      '--type', 'spdxjson', '--predicate', path.join(dir, 'sbom.spdx.json'), `127.0.0.1:5000/acme/orders@${DIGEST}`]);
+    expect(calls[7]).toEqual(['cosign', 'sign', '--key', 'cosign.key', '--tlog-upload=false', '--allow-http-registry', '--allow-insecure-registry', '--yes', `127.0.0.1:5000/acme/orders@${DIGEST}`]);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'sbom.spdx.json'), 'utf8')).packages[0].versionInfo).toBe('1.4.2');
+    // The manifests pin exactly the recorded digest.
+    expect(ImageReference.fromBuildRecord(path.join(dir, 'image.lock.json')).toString()).toBe(`127.0.0.1:5000/acme/orders:1.4.2@${DIGEST}`);
+  });
+
+  test('docker: buildx pushes, the digest comes from the metadata file; keyless signing with the transparency log', () => {
+    const { dir, imageJson } = fixture();
+    const calls: string[][] = [];
+    const run: Runner = (cmd, args) => {
+      calls.push([cmd, ...args]);
+      if (cmd === 'docker' && args[0] === 'buildx') fs.writeFileSync(args[args.indexOf('--metadata-file') + 1], JSON.stringify({ 'containerimage.digest': DIGEST }));
+      if (cmd === 'docker' && args[0] === 'create') return 'ctr\n';
+      if (cmd === 'go') return BUILD_INFO;
+      return '';
+    };
+    const record = publish({ imageJson, engine: 'docker', buildArgs: {}, insecureRegistry: false, transparencyLog: true, record: path.join(dir, 'r.json'), sbom: path.join(dir, 's.json'), go: 'go' }, run);
+    expect(record.repository).toBe('registry.example.com/acme/orders');
+    expect(calls[0]).toEqual(expect.arrayContaining(['--platform', 'linux/amd64,linux/arm64', '--output', 'type=image,name=registry.example.com/acme/orders:1.4.2,push=true,rewrite-timestamp=true']));
+    expect(calls.find((c) => c[1] === 'sign')).toEqual(['cosign', 'sign', '--yes', `registry.example.com/acme/orders@${DIGEST}`]);
+  });
+
+  test('a push without a digest and a broken build record are errors', () => {
+    const { dir, imageJson } = fixture();
+    expect(() => publish({ imageJson, engine: 'buildah', buildArgs: {}, insecureRegistry: false, transparencyLog: true, record: path.join(dir, 'r'), sbom: path.join(dir, 's'), go: 'go' },
+      (cmd, args) => { if (cmd === 'podman' && args[0] === 'push') fs.writeFileSync(args[args.indexOf('--digestfile') + 1], ''); return ''; })).toThrow(/publish: the push reported no digest/);
+    fs.writeFileSync(path.join(dir, 'bad.json'), '{"tag":"1"}');
+    expect(() => ImageReference.fromBuildRecord(path.join(dir, 'bad.json'))).toThrow(/is not a build record: it needs "repository" and "digest"/);
+    expect(() => ImageReference.fromBuildRecord(path.join(dir, 'missing.json'))).toThrow(/cannot read the build record/);
+  });
+});
