@@ -46,6 +46,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.ci/', '/scripts/'] },
 });
 
+// `golden-go/pulumi`: plain TypeScript next to the jsii assembly (Pulumi types are not jsii types).
+project.package.addField('exports', {
+  '.': './lib/index.js',
+  './pulumi': './lib/pulumi/index.js',
+  './package.json': './package.json',
+});
+project.package.addField('typesVersions', { '*': { pulumi: ['lib/pulumi/index.d.ts'] } });
+
 // `npx golden-go audit <paths…>`
 project.addBins({ 'golden-go': 'lib/cli.js' });
 
