@@ -3,3 +3,9 @@ export const GENERATED_MARKER = 'golden-go:generated';
 
 /** Path of the service binary inside the image. */
 export const BINARY_PATH = '/app';
+
+/** An image repository without tag or digest (distribution spec: lower-case path, optional registry[:port]/). */
+export const REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+
+/** A DNS label (RFC 1123): the form of object and namespace names. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

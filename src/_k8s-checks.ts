@@ -68,7 +68,8 @@ function probeKey(p: any): string | undefined {
   return undefined;
 }
 
-function isValidTimeZone(tz: string): boolean {
+/** Whether `tz` names an IANA time zone that Go's embedded tzdata resolves. */
+export function isValidTimeZone(tz: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz)) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });

@@ -29,16 +29,26 @@ interface Args {
   paths: string[];
 }
 
+/** Reads `argv[i + 1]` as the value of option `argv[i]`. */
+function optionValue(argv: string[], i: number): string {
+  const v = argv[i + 1];
+  if (v === undefined) throw new Error(`${argv[i]} needs a value`);
+  return v;
+}
+
+/** Prints a usage error (or, for --help, the usage) and returns the exit code. */
+function usageError(e: unknown, usage: string, err: (s: string) => void): number {
+  const msg = (e as Error).message;
+  err(msg ? `golden-go: ${msg}\n\n${usage}\n` : `${usage}\n`);
+  return msg ? 2 : 0;
+}
+
 function parseArgs(argv: string[]): Args {
   const args: Args = { format: 'text', kubernetesVersion: '1.35', paths: [] };
   if (argv[0] !== 'audit') throw new Error(argv.length ? `unknown command "${argv[0]}"; the commands are "audit" and "publish"` : 'missing command: "audit" or "publish"');
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
+    const value = () => optionValue(argv, i++);
     if (a === '--format' || a === '-f') args.format = value();
     else if (a.startsWith('--format=')) args.format = a.slice(9);
     else if (a === '--kubernetes-version') args.kubernetesVersion = value();
@@ -61,11 +71,7 @@ function parsePublish(argv: string[]): PublishOptions {
   const o: any = { engine: 'buildah', buildArgs: {}, insecureRegistry: false, transparencyLog: true, record: 'image.lock.json', sbom: 'sbom.spdx.json', go: 'go' };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
+    const value = () => optionValue(argv, i++);
     switch (a) {
       case '--image-json': o.imageJson = value(); break;
       case '--engine': o.engine = value(); break;
@@ -99,9 +105,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     try {
       o = parsePublish(argv);
     } catch (e) {
-      const msg = (e as Error).message;
-      err(msg ? `golden-go: ${msg}\n\n${PUBLISH_USAGE}\n` : `${PUBLISH_USAGE}\n`);
-      return msg ? 2 : 0;
+      return usageError(e, PUBLISH_USAGE, err);
     }
     try {
       const record = publish(o, undefined, (s) => err(`golden-go publish: ${s}\n`));
@@ -116,9 +120,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
   try {
     args = parseArgs(argv);
   } catch (e) {
-    const msg = (e as Error).message;
-    err(msg ? `golden-go: ${msg}\n\n${USAGE}\n` : `${USAGE}\n`);
-    return msg ? 2 : 0;
+    return usageError(e, USAGE, err);
   }
   let lastShown = -1;
   let result;

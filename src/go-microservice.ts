@@ -2,7 +2,8 @@ import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { RuleGate, ruleMessages } from './_checklist-engine';
-import { checkManifests, KUBERNETES_RULE_IDS } from './_k8s-checks';
+import { DNS_LABEL } from './_constants';
+import { checkManifests, isValidTimeZone, KUBERNETES_RULE_IDS } from './_k8s-checks';
 import { atLeast, parseKubernetesVersion } from './_kubernetes-version';
 import { setFields } from './_patch';
 import { ruleError, ruleWarning, invalidValue } from './_rule-error';
@@ -266,7 +267,6 @@ const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENT
 const SHUTDOWN_MARGIN_SECONDS = 5;
 const UID = 65532;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Annotation keys golden-go writes on the pod template. */
 export class GoldenAnnotations {
@@ -709,15 +709,7 @@ function checkSeconds(prop: string, v: number, min: number): number {
 }
 
 function checkTimeZone(tz: string, gate: RuleGate): void {
-  let ok = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz);
-  if (ok) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    } catch {
-      ok = false;
-    }
-  }
-  if (!ok) {
+  if (!isValidTimeZone(tz)) {
     gate.error('R09', 'timeZone', `"${tz}" is not an IANA time zone; Go would silently fall back to UTC. Use a name such as "UTC", "Europe/Berlin" or "Asia/Shanghai"`);
   }
 }

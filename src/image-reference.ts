@@ -1,10 +1,10 @@
 import * as fs from 'fs';
+import { REPOSITORY } from './_constants';
 import { ruleError } from './_rule-error';
 import type { HardenedGoImage } from './hardened-go-image';
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 // registry/path components as the distribution spec allows them (lower-case path, optional host:port).
-const REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /**

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { DNS_LABEL, REPOSITORY } from './_constants';
 import { invalidValue } from './_rule-error';
 import { GoMicroservice } from './go-microservice';
 import { ImageSigner } from './image-signer';
@@ -77,7 +78,6 @@ export interface ServiceSignaturePolicyOptions {
   readonly requireTransparencyLog?: boolean;
 }
 
-const REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 /**
  * Admission policies that reject pods whose image from `repository` is not signed by `signer`
@@ -190,7 +190,7 @@ export class ImageSignaturePolicy extends Construct {
         },
       }));
       for (const ns of props.optInNamespaces ?? []) {
-        if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns)) throw invalidValue('optInNamespaces', ns, 'namespace names');
+        if (!DNS_LABEL.test(ns)) throw invalidValue('optInNamespaces', ns, 'namespace names');
         new ApiObject(this, `Namespace-${ns}`, {
           apiVersion: 'v1',
           kind: 'Namespace',

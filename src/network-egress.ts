@@ -1,3 +1,5 @@
+import { DNS_LABEL } from './_constants';
+
 /** Protocols of an egress rule. */
 export enum EgressProtocol {
   /** TCP. */
@@ -57,6 +59,6 @@ export class NetworkEgress {
 }
 
 function namespacePeer(namespace: string): { namespaceSelector: { matchLabels: Record<string, string> } } {
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) throw new Error(`egress: namespace "${namespace}" is not a valid namespace name`);
+  if (!DNS_LABEL.test(namespace)) throw new Error(`egress: namespace "${namespace}" is not a valid namespace name`);
   return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } };
 }
