@@ -18,6 +18,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   jsiiVersion: '~5.9.0',
   typescriptVersion: '~5.9.3',
   packageManager: javascript.NodePackageManager.NPM,
+  // cdk8s apps in Python and Go use golden-go through jsii.
+  publishToPypi: { distName: 'golden-go', module: 'golden_go' },
+  publishToGo: { moduleName: 'github.com/golden-go/golden-go-go' },
   minNodeVersion: '20.0.0',
 
   // Parses the YAML that `golden-go audit` reads; bundled because it is not a jsii module.
