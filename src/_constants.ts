@@ -9,3 +9,6 @@ export const REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a
 
 /** A DNS label (RFC 1123): the form of object and namespace names. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Variable names that hold credentials (R16 for manifests, B08 for build arguments). */
+export const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|NETRC|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY)/i;

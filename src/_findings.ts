@@ -63,11 +63,15 @@ export function failingErrors(findings: Finding[]): Finding[] {
   return findings.filter((f) => f.status === 'fail' && f.severity === RuleSeverity.ERROR);
 }
 
-/** One line per finding, `[B06] where: message (fix: …)`. */
-export function formatFinding(f: Finding): string {
-  const loc = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}${f.object ? ` ${f.object}` : ''}` : `${f.where}${f.object ? ` ${f.object}` : ''}`;
+/**
+ * One line per finding, `[B06] where: message (error; fix: …)`. Without `where` for synth errors,
+ * which cdk8s already prefixes with the construct path.
+ */
+export function formatFinding(f: Finding, withWhere: boolean = true): string {
+  const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : f.where;
+  const loc = [withWhere ? where : '', f.object ?? ''].filter(Boolean).join(' ');
   const status = f.status === 'suppressed' ? `suppressed: ${f.reason}` : f.severity;
-  return `[${f.ruleId}] ${loc}: ${f.message} (${status}; fix: ${f.remediation})`;
+  return `[${f.ruleId}] ${loc ? `${loc}: ` : ''}${f.message} (${status}; fix: ${f.remediation})`;
 }
 
 /** Inputs of a report: what was checked and what was found. */

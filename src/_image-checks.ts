@@ -1,3 +1,4 @@
+import { SECRET_NAME } from './_constants';
 import { execForm, expandArgs, Instruction, parseDockerfile, parseKeyValues, ParsedDockerfile, Stage } from './_dockerfile-parser';
 import { RawFinding } from './_findings';
 import { RuleSeverity } from './checklist-rules';
@@ -125,7 +126,7 @@ export function checkDockerfile(text: string, dockerignore?: string | null): Raw
     if (s.key === 'GOSUMDB' && /^off$/i.test(value)) f('B06', `GOSUMDB=off (${s.how}) switches off tamper detection for every module`, s.line);
     if (s.key === 'GOINSECURE' && value !== '') f('B06', `GOINSECURE=${value} (${s.how}) fetches modules without TLS and without checksum verification`, s.line);
     if (s.key === 'GOFLAGS' && /-insecure\b/.test(value)) f('B06', `GOFLAGS=${value} (${s.how}) allows insecure module fetches`, s.line);
-    if ((s.how === 'ARG' || s.how === 'ENV') && /(TOKEN|PASSWORD|PASSWD|SECRET|NETRC|PRIVATE_?KEY|CREDENTIAL|API_?KEY|ACCESS_?KEY)/i.test(s.key)) {
+    if ((s.how === 'ARG' || s.how === 'ENV') && SECRET_NAME.test(s.key)) {
       f('B08', `${s.how} ${s.key} puts a credential into the image history; use RUN --mount=type=secret`, s.line);
     }
   }

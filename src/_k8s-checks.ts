@@ -1,3 +1,4 @@
+import { SECRET_NAME } from './_constants';
 import { RawFinding } from './_findings';
 import { RuleSeverity } from './checklist-rules';
 import { GoRuntime } from './go-runtime';
@@ -11,7 +12,6 @@ const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Replica
 const K8S_UNIT = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E|m)$/;
 const GO_MEMLIMIT = /^([0-9]+)(B|KiB|MiB|GiB|TiB)?$/;
 const GO_UNITS: Record<string, number> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
-const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY)/i;
 
 /** Options of the manifest checks. */
 export interface K8sCheckOptions {

@@ -100,7 +100,7 @@ export class Checklist {
     subject.node.addValidation({
       validate: () => {
         const { findings } = evaluateOne(subject);
-        return failingErrors(findings).map((f) => `${formatFinding(f).replace(`[${f.ruleId}] ${f.where}`, `[${f.ruleId}]`)}`);
+        return failingErrors(findings).map((f) => formatFinding(f, false));
       },
     });
   }

@@ -157,7 +157,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     case 'json': report = renderJson(input); break;
     case 'sarif': report = renderSarif(input); break;
     case 'markdown': report = renderMarkdown(input); break;
-    default: report = result.findings.map(formatFinding).join('\n') + (result.findings.length ? '\n' : '') + summary + '\n';
+    default: report = result.findings.map((f) => formatFinding(f)).join('\n') + (result.findings.length ? '\n' : '') + summary + '\n';
   }
   if (args.output) {
     fs.writeFileSync(args.output, report);

@@ -141,7 +141,7 @@ function resolve(props: HardenedGoImageProps, gate: RuleGate): Resolved {
   if (!/^1\.\d+(\.\d+)?$/.test(goVersion)) {
     throw invalidValue('goVersion', goVersion, 'a Go release such as "1.26" or "1.26.8"');
   }
-  const builder = props.builderImage ?? BuilderImage.golang({ goVersion: goVersion === '1.26' ? '1.26' : goVersion });
+  const builder = props.builderImage ?? BuilderImage.golang({ goVersion });
   if (builder.goVersion && !sameGoLine(builder.goVersion, goVersion)) {
     gate.error('B18', 'goVersion', `declares Go ${goVersion} but builderImage ${builder.ref} ships Go ${builder.goVersion}; make them agree (the build self-check compares \`go version\`)`);
   }

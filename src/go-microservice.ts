@@ -2,7 +2,7 @@ import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { RuleGate, ruleMessages } from './_checklist-engine';
-import { DNS_LABEL } from './_constants';
+import { DNS_LABEL, SECRET_NAME } from './_constants';
 import { checkManifests, isValidTimeZone, KUBERNETES_RULE_IDS } from './_k8s-checks';
 import { atLeast, parseKubernetesVersion } from './_kubernetes-version';
 import { setFields } from './_patch';
@@ -263,7 +263,6 @@ export interface GoMicroserviceProps {
 
 const RESERVED_ENV = ['GOMEMLIMIT', 'GOMAXPROCS', 'GOGC', 'TZ', 'LANG', 'LOG_LEVEL', 'LOG_FORMAT', 'NO_COLOR', 'PORT', 'METRICS_PORT',
   'SHUTDOWN_DRAIN_TIMEOUT', 'SHUTDOWN_DELAY'];
-const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY)/i;
 const SHUTDOWN_MARGIN_SECONDS = 5;
 const UID = 65532;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;

@@ -97,7 +97,7 @@ export class GoSbom {
         ...[stdlib, ...sorted].map((d) => ({ spdxElementId: id(main.path), relationshipType: 'DEPENDS_ON', relatedSpdxElement: id(d.path) })),
       ],
     };
-    return JSON.stringify(doc, (_k, v) => (v === undefined ? undefined : v), 2) + '\n';
+    return JSON.stringify(doc, undefined, 2) + '\n';
   }
 
   private constructor() {}
