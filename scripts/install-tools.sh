@@ -2,7 +2,7 @@
 # Installs the manifest checkers once per machine into a cache outside the repository and prints the
 # bin directory to put on PATH. Re-runs are no-ops while the pinned versions are in place.
 #   Go tools through the Go module proxy: kube-score, kubeconform, cosign (v2: the legacy signature
-#   layout that Debian's registry:2 serves without the OCI referrers API)
+#   layout that Debian's registry:2 serves without the OCI referrers API), opa (tests the Gatekeeper Rego)
 #   checkov through PyPI, in its own virtualenv
 # kube-linter and Polaris are tried too: at the time of writing the Go module proxy reachable from
 # CI refuses both modules (403), and neither is published on PyPI or npm. The checker tests report
@@ -30,6 +30,7 @@ status=0
 go_tool kube-score github.com/zegl/kube-score/cmd/kube-score@v1.20.0 || status=1
 go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0 || status=1
 go_tool cosign github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5 || status=1
+go_tool opa github.com/open-policy-agent/opa@v1.22.2 || status=1
 go_tool kube-linter golang.stackrox.io/kube-linter/cmd/kube-linter@v0.7.6 || true
 go_tool polaris github.com/fairwindsops/polaris/v9@v9.6.1 || true
 

@@ -1,6 +1,7 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DNS_LABEL, REPOSITORY } from './_constants';
+import { GATEKEEPER_KIND, GATEKEEPER_REGO } from './_gatekeeper';
 import { invalidValue } from './_rule-error';
 import { GoMicroservice } from './go-microservice';
 import { ImageSigner } from './image-signer';
@@ -13,6 +14,11 @@ export enum PolicyEngine {
   KYVERNO_CLUSTER_POLICY = 'kyverno-cluster-policy',
   /** Sigstore policy-controller `ClusterImagePolicy` (policy.sigstore.dev/v1beta1). */
   SIGSTORE = 'sigstore',
+  /**
+   * OPA Gatekeeper with Ratify (v1) as external data provider: a ConstraintTemplate (once per chart), a
+   * constraint for the repository, and Ratify's cosign Verifier (plus an inline KeyManagementProvider for keys).
+   */
+  GATEKEEPER_RATIFY = 'gatekeeper-ratify',
 }
 
 /** What happens to a pod whose image is not signed as expected. */
@@ -172,6 +178,59 @@ export class ImageSignaturePolicy extends Construct {
               }],
             }],
           }],
+        },
+      }));
+    }
+
+    if (engines.includes(PolicyEngine.GATEKEEPER_RATIFY)) {
+      // One template serves every policy of the chart: two objects with one name would collide.
+      const chart = Chart.of(this);
+      if (!chart.node.tryFindChild('GoldenGoGatekeeperTemplate')) {
+        new ApiObject(chart, 'GoldenGoGatekeeperTemplate', {
+          apiVersion: 'templates.gatekeeper.sh/v1',
+          kind: 'ConstraintTemplate',
+          metadata: { name: GATEKEEPER_KIND.toLowerCase(), labels },
+          spec: {
+            crd: { spec: { names: { kind: GATEKEEPER_KIND }, validation: { openAPIV3Schema: { type: 'object', properties: { repositories: { type: 'array', items: { type: 'string' } } } } } } },
+            targets: [{ target: 'admission.k8s.gatekeeper.sh', rego: GATEKEEPER_REGO }],
+          },
+        });
+      }
+      this.policies.push(new ApiObject(this, 'GatekeeperConstraint', {
+        apiVersion: 'constraints.gatekeeper.sh/v1beta1',
+        kind: GATEKEEPER_KIND,
+        metadata: { name, labels },
+        spec: {
+          enforcementAction: mode === PolicyMode.ENFORCE ? 'deny' : 'dryrun',
+          match: { kinds: [{ apiGroups: [''], kinds: ['Pod'] }] },
+          parameters: { repositories: [props.repository] },
+        },
+      }));
+      const kmp = `${name}-key`.slice(0, 63);
+      if (!keyless) {
+        new ApiObject(this, 'RatifyKeyManagementProvider', {
+          apiVersion: 'config.ratify.deislabs.io/v1beta1',
+          kind: 'KeyManagementProvider',
+          metadata: { name: kmp, labels },
+          spec: { type: 'inline', parameters: { contentType: 'key', value: s.publicKeyPem } },
+        });
+      }
+      this.policies.push(new ApiObject(this, 'RatifyVerifier', {
+        apiVersion: 'config.ratify.deislabs.io/v1beta1',
+        kind: 'Verifier',
+        metadata: { name: `${name}-cosign`.slice(0, 63), labels },
+        spec: {
+          name: 'cosign',
+          artifactTypes: 'application/vnd.dev.cosign.artifact.sig.v1+json',
+          parameters: {
+            trustPolicies: [{
+              name: 'golden',
+              version: '1.0.0',
+              scopes: [props.repository],
+              ...(keyless ? { keyless: { certificateIdentity: s.subject, certificateOIDCIssuer: s.issuer } } : { keys: [{ provider: kmp }] }),
+              tLogVerify: tlog,
+            }],
+          },
         },
       }));
     }

@@ -86,6 +86,25 @@ describe('ImageSignaturePolicy', () => {
     expect(byKind('Namespace').metadata).toEqual({ name: 'shop', labels: { 'policy.sigstore.dev/include': 'true' } });
   });
 
+  test('Gatekeeper + Ratify: one ConstraintTemplate per app, a constraint per repository, Ratify cosign verifier and key provider', () => {
+    const chart = Testing.chart();
+    new ImageSignaturePolicy(chart, 'a', { repository: 'registry.example.com/acme/orders', signer: ImageSigner.publicKey(PEM), engines: [PolicyEngine.GATEKEEPER_RATIFY], requireTransparencyLog: false });
+    new ImageSignaturePolicy(chart, 'b', { repository: 'registry.example.com/acme/billing', signer: KEYLESS, engines: [PolicyEngine.GATEKEEPER_RATIFY], mode: PolicyMode.AUDIT });
+    const manifests = Testing.synth(chart);
+    expect(manifests.filter((m) => m.kind === 'ConstraintTemplate')).toHaveLength(1);
+    const constraints = manifests.filter((m) => m.kind === 'GoldenGoSignedImages');
+    expect(constraints.map((c) => [c.apiVersion, c.spec.enforcementAction, c.spec.parameters.repositories])).toEqual([
+      ['constraints.gatekeeper.sh/v1beta1', 'deny', ['registry.example.com/acme/orders']],
+      ['constraints.gatekeeper.sh/v1beta1', 'dryrun', ['registry.example.com/acme/billing']],
+    ]);
+    const [keyVerifier, keylessVerifier] = manifests.filter((m) => m.kind === 'Verifier').map((v) => v.spec.parameters.trustPolicies[0]);
+    const kmp = manifests.find((m) => m.kind === 'KeyManagementProvider');
+    expect(kmp.spec).toEqual({ type: 'inline', parameters: { contentType: 'key', value: `${PEM}\n` } });
+    expect(keyVerifier).toEqual({ name: 'golden', version: '1.0.0', scopes: ['registry.example.com/acme/orders'], keys: [{ provider: kmp.metadata.name }], tLogVerify: false });
+    expect(keylessVerifier.keyless).toEqual({ certificateIdentity: KEYLESS.subject, certificateOIDCIssuer: KEYLESS.issuer });
+    expect(keylessVerifier.tLogVerify).toBe(true);
+  });
+
   test('globs match the service image and not a foreign one', () => {
     const { p } = policies();
     const ours = [`registry.example.com/acme/orders:1.4.2@${DIGEST}`, `registry.example.com/acme/orders@${DIGEST}`, 'registry.example.com/acme/orders:1.4.2'];
