@@ -81,14 +81,15 @@ export function audit(paths: string[], options: AuditOptions): AuditResult {
     const base = path.basename(file);
     if (DOCKERFILE.test(base) && !base.endsWith('.dockerignore')) {
       const text = fs.readFileSync(file, 'utf8');
-      if (text.includes('\0') || parseDockerfile(text).stages.length === 0) {
+      const parsed = parseDockerfile(text);
+      if (text.includes('\0') || parsed.stages.length === 0) {
         skipped.push(file);
         return;
       }
       dockerfiles++;
       const ignore = [`${file}.dockerignore`, path.join(path.dirname(file), '.dockerignore')].find((f) => fs.existsSync(f));
       const raw = checkDockerfile(text, ignore ? fs.readFileSync(ignore, 'utf8') : null);
-      findings.push(...toFindings(raw, file, parseDockerfile(text).suppressions, file));
+      findings.push(...toFindings(raw, file, parsed.suppressions, file));
       subjects.push({ where: file, ruleIds: IMAGE_RULE_IDS });
       return;
     }

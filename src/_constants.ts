@@ -7,6 +7,12 @@ export const BINARY_PATH = '/app';
 /** An image repository without tag or digest (distribution spec: lower-case path, optional registry[:port]/). */
 export const REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
+/** A digest as registries report it. */
+export const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** An image reference pinned by digest (`…@sha256:<64 hex>`); group 1 is the digest. */
+export const PINNED_REFERENCE = /@(sha256:[0-9a-f]{64})$/;
+
 /** A DNS label (RFC 1123): the form of object and namespace names. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

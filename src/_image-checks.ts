@@ -1,4 +1,4 @@
-import { SECRET_NAME } from './_constants';
+import { PINNED_REFERENCE, SECRET_NAME } from './_constants';
 import { execForm, expandArgs, Instruction, parseDockerfile, parseKeyValues, ParsedDockerfile, Stage } from './_dockerfile-parser';
 import { RawFinding } from './_findings';
 import { RuleSeverity } from './checklist-rules';
@@ -81,7 +81,7 @@ export function checkDockerfile(text: string, dockerignore?: string | null): Raw
   const stageNames = new Set(df.stages.map((s) => s.name).filter(Boolean));
   for (const s of df.stages) {
     if (stageNames.has(s.base.toLowerCase()) || s.resolvedBase === 'scratch') continue;
-    if (!/@sha256:[0-9a-f]{64}$/.test(s.resolvedBase)) {
+    if (!PINNED_REFERENCE.test(s.resolvedBase)) {
       f('B11', `base "${s.resolvedBase}" is not pinned by digest`, s.from.line);
     }
   }

@@ -1,4 +1,4 @@
-import { SECRET_NAME } from './_constants';
+import { PINNED_REFERENCE, SECRET_NAME } from './_constants';
 import { RawFinding } from './_findings';
 import { RuleSeverity } from './checklist-rules';
 import { GoRuntime } from './go-runtime';
@@ -111,7 +111,7 @@ export function checkManifests(objects: any[], options: K8sCheckOptions): RawFin
     // R14 and B20 from the pod annotations.
     if (!annotations['golden-go.dev/signer']) f('R14', ref, 'no expected signer recorded (golden-go.dev/signer): an admission policy has nothing to enforce');
     const recorded = annotations['golden-go.dev/image-digest'];
-    const digests = containers.map((c) => /@(sha256:[0-9a-f]{64})$/.exec(c.image ?? '')?.[1]).filter(Boolean);
+    const digests = containers.map((c) => PINNED_REFERENCE.exec(c.image ?? '')?.[1]).filter(Boolean);
     if (!recorded) f('B20', ref, 'no pipeline-recorded digest (golden-go.dev/image-digest): nothing ties the pods to the signed, SBOM-attested build');
     else if (!digests.includes(recorded)) f('B20', ref, `golden-go.dev/image-digest ${recorded} is not the digest the containers run (${digests.join(', ') || 'none'})`, RuleSeverity.ERROR);
 
@@ -149,7 +149,7 @@ export function checkManifests(objects: any[], options: K8sCheckOptions): RawFin
       const sc = c.securityContext ?? {};
 
       // R01
-      if (!/@sha256:[0-9a-f]{64}$/.test(c.image ?? '')) {
+      if (!PINNED_REFERENCE.test(c.image ?? '')) {
         f('R01', cref, `image "${c.image}" is not pinned by digest${/:latest$/.test(c.image ?? '') || !/:[^/]+$/.test(c.image ?? '') ? ' (":latest" or no tag)' : ''}`);
       }
 

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { DIGEST } from './_constants';
 import { GoSbom } from './sbom';
 
 /** Runs a command; returns stdout or throws with the command and stderr. */
@@ -106,7 +107,7 @@ export function publish(o: PublishOptions, run: Runner = defaultRunner, log: (s:
     run('docker', ['buildx', 'build', ...argv]);
     digest = JSON.parse(fs.readFileSync(metadata, 'utf8'))['containerimage.digest'];
   }
-  if (!/^sha256:[0-9a-f]{64}$/.test(digest ?? '')) throw new Error(`publish: the push reported no digest for ${ref}`);
+  if (!DIGEST.test(digest ?? '')) throw new Error(`publish: the push reported no digest for ${ref}`);
   const pinned = `${repository}@${digest}`;
 
   // SBOM from the binary's embedded module list (for the build platform's image).

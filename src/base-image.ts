@@ -1,3 +1,5 @@
+import { DIGEST } from './_constants';
+
 /**
  * The C library a base image carries, which decides where a cgo binary can run (rule B02).
  */
@@ -69,7 +71,7 @@ function splitDigest(ref: string): { name: string; digest?: string } {
 }
 
 function withDigest(name: string, digest?: string): string {
-  if (digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(digest)) {
+  if (digest !== undefined && !DIGEST.test(digest)) {
     throw new Error(`digest: expected "sha256:" followed by 64 hex characters, got "${digest}"`);
   }
   return digest ? `${name}@${digest}` : name;

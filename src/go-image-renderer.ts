@@ -1,5 +1,5 @@
 import { RuleGate } from './_checklist-engine';
-import { BINARY_PATH, GENERATED_MARKER } from './_constants';
+import { BINARY_PATH, GENERATED_MARKER, PINNED_REFERENCE } from './_constants';
 import { globMatches } from './_image-checks';
 import { ruleWarning, invalidValue } from './_rule-error';
 import { BaseImage, BuilderImage, Libc } from './base-image';
@@ -230,7 +230,7 @@ function sameGoLine(a: string, b: string): boolean {
 }
 
 function isDigestPinned(ref: string): boolean {
-  return ref === 'scratch' || /@sha256:[0-9a-f]{64}$/.test(ref);
+  return ref === 'scratch' || PINNED_REFERENCE.test(ref);
 }
 
 function compareVersions(a: string, b: string): number {

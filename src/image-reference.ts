@@ -1,9 +1,8 @@
 import * as fs from 'fs';
-import { REPOSITORY } from './_constants';
+import { DIGEST, REPOSITORY } from './_constants';
 import { ruleError } from './_rule-error';
 import type { HardenedGoImage } from './hardened-go-image';
 
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 // registry/path components as the distribution spec allows them (lower-case path, optional host:port).
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 

@@ -17,7 +17,7 @@ import { GoMicroservice as CdkGoMicroservice, GoMicroserviceProps as CdkGoMicros
 import { HardenedGoImageProps } from '../hardened-go-image';
 import { ImageReference } from '../image-reference';
 
-export { HardenedGoImageProps };
+export type { HardenedGoImageProps };
 
 /** Arguments of the Pulumi `HardenedGoImage`. */
 export interface HardenedGoImageArgs {
