@@ -58,7 +58,7 @@ project.package.addField('exports', {
 project.package.addField('typesVersions', { '*': { pulumi: ['lib/pulumi/index.d.ts'] } });
 
 // `npx golden-go audit <paths…>`
-project.addBins({ 'golden-go': 'lib/cli.js' });
+project.addBins({ 'golden-go': 'lib/cli/cli.js' });
 
 // `npm run example`: synthesize every example into dist/.
 project.addTask('example', {
@@ -77,5 +77,20 @@ project.addTask('test:e2e', {
 // (like jest 30) pull unrs-resolver, whose per-platform optional bindings npm >= 11.16 leaves out of
 // the lockfile and then reports missing in `npm ci` (npm/cli#9846).
 project.deps.addDependency('eslint-import-resolver-typescript@~3.6.3', DependencyType.BUILD);
+
+// Layers (src/<layer>/index.ts says what each owns): a higher layer may import a lower one, never the
+// reverse, and nothing may form an import cycle. Order from the top: pulumi, cli, service, policy,
+// image, publish, checklist, core.
+const LAYERS = ['pulumi', 'cli', 'service', 'policy', 'image', 'publish', 'checklist', 'core'];
+project.eslint?.addRules({
+  'import/no-cycle': ['error', { ignoreExternal: true }],
+  'import/no-restricted-paths': ['error', {
+    zones: LAYERS.slice(1).map((layer, i) => ({
+      target: `./src/${layer}`,
+      from: LAYERS.slice(0, i + 1).map((above) => `./src/${above}`),
+      message: `src/${layer} is below ${LAYERS.slice(0, i + 1).join(', ')}: pass it a model instead of importing upwards`,
+    })),
+  }],
+});
 
 project.synth();

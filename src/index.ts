@@ -1,16 +1,8 @@
-export * from './base-image';
-export * from './health-check';
-export * from './go-image-renderer';
-export * from './hardened-go-image';
-export * from './image-reference';
-export * from './image-signer';
-export * from './go-runtime';
-export * from './sysctls';
-export * from './probes';
-export * from './network-egress';
-export * from './monitoring';
-export * from './go-microservice';
-export * from './checklist-rules';
+// The public surface of golden-go (the jsii assembly): one barrel per layer. `golden-go/pulumi` and
+// the `golden-go` bin are separate entry points outside it.
+export * from './core';
 export * from './checklist';
-export * from './sbom';
-export * from './image-signature-policy';
+export * from './publish';
+export * from './policy';
+export * from './image';
+export * from './service';

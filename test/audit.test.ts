@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
 import { HELLO_DIGEST, HelloServiceChart, helloServiceImage } from '../examples/hello-service';
 import { ImageReference } from '../src';
-import { main } from '../src/cli';
+import { main } from '../src/cli/cli';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'audit');
 

@@ -1,5 +1,5 @@
 import { BaseImage, BuilderImage, DebianRelease, GolangVariant, ImageHealthCheck, Libc } from '../src';
-import { RuleGate } from '../src/_checklist-engine';
+import { RuleGate } from '../src/checklist/engine';
 
 describe('BaseImage', () => {
   test('factories describe libc, shell and pinning', () => {

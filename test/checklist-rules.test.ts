@@ -2,8 +2,8 @@
 // fixed inputs are golden-go's own output; each violation is the smallest change that breaks one rule.
 import { Testing } from 'cdk8s';
 import { ChecklistRules, GoImageRenderer, GoMicroservice, ImageReference, ImageSigner, RuleSeverity, RuleTarget } from '../src';
-import { checkDockerfile } from '../src/_image-checks';
-import { checkManifests } from '../src/_k8s-checks';
+import { checkDockerfile } from '../src/checklist/build-rules';
+import { checkManifests } from '../src/checklist/runtime-rules';
 
 const golden = GoImageRenderer.render({ name: 'svc', sourceUrl: 'https://example.com/acme/svc' });
 const DIGEST = `sha256:${'d1'.repeat(32)}`;

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { Checklist, GoMicroservice, HardenedGoImage, ImageReference, ImageSigner } from '../src';
-import { checkDockerfile } from '../src/_image-checks';
+import { checkDockerfile } from '../src/checklist/build-rules';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const image = ImageReference.fromDigest('registry.example.com/acme/orders', DIGEST, '1.0.0');

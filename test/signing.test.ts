@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { GoldenAnnotations, GoMicroservice, GoSbom, HardenedGoImage, ImageReference, ImageSignaturePolicy, ImageSigner, PolicyEngine, PolicyMode } from '../src';
-import { publish, Runner } from '../src/_publish';
+import { publish, Runner } from '../src/publish/publish';
 
 const DIGEST = `sha256:${'5e'.repeat(32)}`;
 const PEM = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n-----END PUBLIC KEY-----';

@@ -1,3 +1,4 @@
+// pulumi (layer): may import every layer but cli.
 // golden-go for Pulumi: the same renderer, rules and manifests as the cdk8s constructs, as Pulumi
 // ComponentResources. Outside the jsii assembly (src/index.ts does not export it), so Pulumi types
 // can appear here. Needs @pulumi/pulumi, @pulumi/docker and (for GoMicroservice) @pulumi/kubernetes.
@@ -10,12 +11,13 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 /* eslint-enable import/no-extraneous-dependencies */
 import { App, Chart, YamlOutputType } from 'cdk8s';
-import { writeImageFiles } from '../_image-files';
-import { Checklist } from '../checklist';
-import { GoImageRenderer } from '../go-image-renderer';
-import { GoMicroservice as CdkGoMicroservice, GoMicroserviceProps as CdkGoMicroserviceProps, GoldenAnnotations } from '../go-microservice';
-import { HardenedGoImageProps } from '../hardened-go-image';
-import { ImageReference } from '../image-reference';
+import { Checklist } from '../checklist/checklist';
+import { GoImageRenderer } from '../image/dockerfile';
+import { writeImageFiles } from '../image/files';
+import { ImageReference } from '../image/image-reference';
+import { HardenedGoImageProps } from '../image/props';
+import { GoMicroservice as CdkGoMicroservice, GoldenAnnotations } from '../service/go-microservice';
+import { GoMicroserviceProps as CdkGoMicroserviceProps } from '../service/props';
 
 export type { HardenedGoImageProps };
 

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { REPO_ROOT, tmpDir, toolsBin } from './containers';
 import { ImageSignaturePolicy, ImageSigner, PolicyEngine } from '../../src';
-import { GATEKEEPER_REGO } from '../../src/_gatekeeper';
+import { GATEKEEPER_REGO } from '../../src/policy/gatekeeper';
 
 jest.setTimeout(600_000);
 

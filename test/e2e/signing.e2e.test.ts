@@ -9,7 +9,7 @@ import { App, YamlOutputType } from 'cdk8s';
 import { EPOCH, localBaseImages, REPO_ROOT, requireContainerTools, sh, startRegistry, tmpDir, toolsBin, withOverrides } from './containers';
 import { HelloServiceChart } from '../../examples/hello-service';
 import { HardenedGoImage, ImageReference, ImageSignaturePolicy, ImageSigner, PolicyEngine } from '../../src';
-import { main } from '../../src/cli';
+import { main } from '../../src/cli/cli';
 
 jest.setTimeout(900_000);
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GENERATED_MARKER } from './_constants';
-import type { GoImageRendering } from './go-image-renderer';
+import type { GoImageRendering } from './dockerfile';
+import { GENERATED_MARKER } from '../core/constants';
 
 /**
  * Writes `Dockerfile`, `.dockerignore`, `Dockerfile.dockerignore` (read by BuildKit when the

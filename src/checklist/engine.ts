@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { RawFinding } from './_findings';
-import { ruleError } from './_rule-error';
-import { RuleSeverity } from './checklist-rules';
+import { RawFinding } from './findings';
+import { RuleSeverity } from './rules';
+import { ruleError } from '../core/errors';
 
 /** Annotation prefix that records a suppression on every object it covers. */
 export const SUPPRESSION_ANNOTATION_PREFIX = 'golden-go.dev/suppressed.';
@@ -45,7 +45,7 @@ export function ruleMessages(messages: string[], severity: RuleSeverity): RawFin
 /** The installed golden-go version, for SARIF. */
 export function packageVersion(): string {
   try {
-    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version;
+    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
   } catch {
     return '0.0.0';
   }

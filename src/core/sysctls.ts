@@ -1,4 +1,4 @@
-import { atLeast, parseKubernetesVersion } from './_kubernetes-version';
+import { atLeast, parseKubernetesVersion } from './kubernetes-version';
 
 /** A kernel parameter set for the pod. */
 export interface Sysctl {

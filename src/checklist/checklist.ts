@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { IChecklistSubject, packageVersion, SUPPRESSION_ANNOTATION_PREFIX } from './_checklist-engine';
-import { Finding, failingErrors, formatFinding, renderJson, renderMarkdown, renderSarif, toFindings } from './_findings';
-import { ChecklistRules } from './checklist-rules';
+import { IChecklistSubject, packageVersion, SUPPRESSION_ANNOTATION_PREFIX } from './engine';
+import { Finding, failingErrors, formatFinding, renderJson, renderMarkdown, renderSarif, toFindings } from './findings';
+import { ChecklistRules } from './rules';
 
 const SUPPRESS_METADATA = 'golden-go:suppress';
 const REPORT_ID = 'GoldenChecklistReport';

@@ -1,4 +1,4 @@
-import { DNS_LABEL } from './_constants';
+import { DNS_LABEL } from '../core/constants';
 
 /** Protocols of an egress rule. */
 export enum EgressProtocol {

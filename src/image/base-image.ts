@@ -1,4 +1,4 @@
-import { DIGEST } from './_constants';
+import { DIGEST } from '../core/constants';
 
 /**
  * The C library a base image carries, which decides where a cgo binary can run (rule B02).

@@ -1,4 +1,4 @@
-import { ChecklistRules, RuleSeverity } from './checklist-rules';
+import { ChecklistRules, RuleSeverity } from './rules';
 
 /** A rule violation found by a check, before suppressions are applied. */
 export interface RawFinding {

@@ -1,10 +1,10 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
-import { DNS_LABEL, REPOSITORY } from './_constants';
-import { GATEKEEPER_KIND, GATEKEEPER_REGO } from './_gatekeeper';
-import { invalidValue } from './_rule-error';
-import { GoMicroservice } from './go-microservice';
-import { ImageSigner } from './image-signer';
+import { Construct, IConstruct } from 'constructs';
+import { GATEKEEPER_KIND, GATEKEEPER_REGO } from './gatekeeper';
+import { DNS_LABEL, REPOSITORY } from '../core/constants';
+import { invalidValue } from '../core/errors';
+import { ImageReference } from '../image/image-reference';
+import { ImageSigner } from '../publish/image-signer';
 
 /** Admission engines `ImageSignaturePolicy` can emit policies for. */
 export enum PolicyEngine {
@@ -65,6 +65,21 @@ export interface ImageSignaturePolicyProps {
   readonly requireTransparencyLog?: boolean;
 }
 
+/**
+ * What `ImageSignaturePolicy.forService` reads of a service: its image and expected signer.
+ * `GoMicroservice` implements it (the policy layer does not depend on the service layer).
+ */
+export interface ISignedService extends IConstruct {
+  /** The image the service runs. */
+  readonly image: ImageReference;
+  /** The expected signer, when recorded. */
+  readonly signer?: ImageSigner;
+  /** Namespace of the service. */
+  readonly namespace: string;
+  /** Name of the service. */
+  readonly name: string;
+}
+
 /** Options of `ImageSignaturePolicy.forService`. */
 export interface ServiceSignaturePolicyOptions {
   /**
@@ -95,7 +110,7 @@ export class ImageSignaturePolicy extends Construct {
    * The policy for a service's image and its recorded signer, so the pod annotations (R14) and the
    * policy cannot disagree.
    */
-  public static forService(scope: Construct, id: string, service: GoMicroservice, options: ServiceSignaturePolicyOptions = {}): ImageSignaturePolicy {
+  public static forService(scope: Construct, id: string, service: ISignedService, options: ServiceSignaturePolicyOptions = {}): ImageSignaturePolicy {
     if (!service.signer) {
       throw new Error(`signer: GoMicroservice ${service.node.path} records no signer; set its signer prop so the policy and the pod annotations agree (R14)`);
     }

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { SUPPRESSION_ANNOTATION_PREFIX } from './_checklist-engine';
-import { parseDockerfile } from './_dockerfile-parser';
-import { Finding, toFindings } from './_findings';
-import { checkDockerfile, checkDockerignore, IMAGE_RULE_IDS } from './_image-checks';
-import { checkManifests, KUBERNETES_RULE_IDS, objectRef } from './_k8s-checks';
+import { checkDockerfile, checkDockerignore, IMAGE_RULE_IDS } from './build-rules';
+import { parseDockerfile } from './dockerfile-parser';
+import { SUPPRESSION_ANNOTATION_PREFIX } from './engine';
+import { Finding, toFindings } from './findings';
+import { checkManifests, KUBERNETES_RULE_IDS, objectRef } from './runtime-rules';
 
 /** Options of an audit. */
 export interface AuditOptions {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
-import { DIGEST, REPOSITORY } from './_constants';
-import { ruleError } from './_rule-error';
 import type { HardenedGoImage } from './hardened-go-image';
+import { DIGEST, REPOSITORY } from '../core/constants';
+import { ruleError } from '../core/errors';
 
 // registry/path components as the distribution spec allows them (lower-case path, optional host:port).
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;

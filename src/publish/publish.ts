@@ -2,8 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DIGEST } from './_constants';
 import { GoSbom } from './sbom';
+import { DIGEST } from '../core/constants';
 
 /** Runs a command; returns stdout or throws with the command and stderr. */
 export type Runner = (cmd: string, args: string[], env?: Record<string, string>) => string;

@@ -1,9 +1,9 @@
-import { RuleGate } from './_checklist-engine';
-import { BINARY_PATH, GENERATED_MARKER, PINNED_REFERENCE } from './_constants';
-import { globMatches } from './_image-checks';
-import { ruleWarning, invalidValue } from './_rule-error';
 import { BaseImage, BuilderImage, Libc } from './base-image';
-import type { HardenedGoImageProps } from './hardened-go-image';
+import type { HardenedGoImageProps } from './props';
+import { globMatches } from '../checklist/build-rules';
+import { RuleGate } from '../checklist/engine';
+import { BINARY_PATH, GENERATED_MARKER, PINNED_REFERENCE } from '../core/constants';
+import { ruleWarning, invalidValue } from '../core/errors';
 
 /** Everything `GoImageRenderer.render` produces: files, build arguments and build commands. */
 export interface GoImageRendering {

@@ -1,4 +1,4 @@
-import { RuleGate } from './_checklist-engine';
+import { RuleGate } from '../checklist/engine';
 
 /** Timing of an image HEALTHCHECK. */
 export interface ImageHealthCheckOptions {

@@ -1,7 +1,7 @@
-import { PINNED_REFERENCE, SECRET_NAME } from './_constants';
-import { execForm, expandArgs, Instruction, parseDockerfile, parseKeyValues, ParsedDockerfile, Stage } from './_dockerfile-parser';
-import { RawFinding } from './_findings';
-import { RuleSeverity } from './checklist-rules';
+import { execForm, expandArgs, Instruction, parseDockerfile, parseKeyValues, ParsedDockerfile, Stage } from './dockerfile-parser';
+import { RawFinding } from './findings';
+import { RuleSeverity } from './rules';
+import { PINNED_REFERENCE, SECRET_NAME } from '../core/constants';
 
 /** Rule ids the Dockerfile checks evaluate (B20 is checked on the manifests). */
 export const IMAGE_RULE_IDS = ['B01', 'B02', 'B03', 'B04', 'B05', 'B06', 'B07', 'B08', 'B09', 'B10', 'B11', 'B12', 'B13', 'B14', 'B15', 'B16', 'B17', 'B18', 'B19', 'B21'];

@@ -1,12 +1,5 @@
-import { Construct } from 'constructs';
-import { ruleMessages } from './_checklist-engine';
-import { checkDockerfile, IMAGE_RULE_IDS } from './_image-checks';
-import { writeImageFiles } from './_image-files';
-import { BaseImage, BuilderImage } from './base-image';
-import { Checklist } from './checklist';
-import { RuleSeverity } from './checklist-rules';
-import { GoImageRenderer, GoImageRendering } from './go-image-renderer';
-import { ImageHealthCheck } from './health-check';
+import type { BaseImage, BuilderImage } from './base-image';
+import type { ImageHealthCheck } from './health-check';
 
 /** Describes a Go module and how to package it. Every default follows the golden checklist (B01–B21). */
 export interface HardenedGoImageProps {
@@ -171,72 +164,4 @@ export interface HardenedGoImageProps {
    * @default - none
    */
   readonly suppressions?: Record<string, string>;
-}
-
-/**
- * A hardened multi-stage Dockerfile for a Go module, with its .dockerignore, build arguments and
- * build commands. Rendering is pure and happens in the constructor, so bad props fail the synth;
- * nothing is built at synth time. `writeFiles()` puts the files where a build can use them.
- */
-export class HardenedGoImage extends Construct {
-  /** The Dockerfile text. */
-  public readonly dockerfile: string;
-  /** The .dockerignore text. */
-  public readonly dockerignore: string;
-  /** Build arguments and their values. */
-  public readonly buildArgs: Record<string, string>;
-  /** Target platforms. */
-  public readonly platforms: string[];
-  /** `docker buildx build` argv. */
-  public readonly buildxCommand: string[];
-  /** `buildah bud` argv. */
-  public readonly buildahCommand: string[];
-  /** Checklist warnings (rule id first). */
-  public readonly warnings: string[];
-  /** Error-rule violations allowed by a suppression (rule id first). */
-  public readonly suppressedViolations: string[];
-  /** The props the image was rendered from. */
-  public readonly props: HardenedGoImageProps;
-
-  constructor(scope: Construct, id: string, props: HardenedGoImageProps) {
-    super(scope, id);
-    this.props = props;
-    for (const [ruleId, reason] of Object.entries(props.suppressions ?? {})) Checklist.suppress(this, ruleId, reason);
-    const rendering: GoImageRendering = GoImageRenderer.render({ ...props, suppressions: Checklist.suppressionsFor(this) });
-    this.dockerfile = rendering.dockerfile;
-    this.dockerignore = rendering.dockerignore;
-    this.buildArgs = rendering.buildArgs;
-    this.platforms = rendering.platforms;
-    this.buildxCommand = rendering.buildxCommand;
-    this.buildahCommand = rendering.buildahCommand;
-    this.warnings = rendering.warnings;
-    this.suppressedViolations = rendering.suppressedViolations;
-    Checklist._register(this);
-  }
-
-  /**
-   * The rendered Dockerfile and .dockerignore against the image rules, plus what rendering noticed.
-   * @internal
-   */
-  public _checklist() {
-    const raw = checkDockerfile(this.dockerfile, this.dockerignore);
-    const seen = new Set(raw.map((r) => r.ruleId));
-    return {
-      raw: [...raw, ...ruleMessages(this.warnings, RuleSeverity.WARNING).filter((w) => !seen.has(w.ruleId)),
-        ...ruleMessages(this.suppressedViolations, RuleSeverity.ERROR)],
-      ruleIds: IMAGE_RULE_IDS,
-    };
-  }
-
-  /**
-   * Writes `Dockerfile`, `.dockerignore`, `Dockerfile.dockerignore` (picked up by BuildKit when the
-   * Dockerfile is outside the context) and `image.json` (build arguments, platforms, commands,
-   * warnings) into `directory`. A Dockerfile or ignore file that golden-go did not write is never
-   * overwritten: that is an error.
-   *
-   * @returns the paths written
-   */
-  public writeFiles(directory: string): string[] {
-    return writeImageFiles(directory, this.props.name, this, `HardenedGoImage ${this.node.path}`);
-  }
 }

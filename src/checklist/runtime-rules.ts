@@ -1,8 +1,8 @@
-import { PINNED_REFERENCE, SECRET_NAME } from './_constants';
-import { RawFinding } from './_findings';
-import { RuleSeverity } from './checklist-rules';
-import { GoRuntime } from './go-runtime';
-import { SysctlClass, Sysctls } from './sysctls';
+import { RawFinding } from './findings';
+import { RuleSeverity } from './rules';
+import { PINNED_REFERENCE, SECRET_NAME } from '../core/constants';
+import { quantityToBytes } from '../core/quantity';
+import { SysctlClass, Sysctls } from '../core/sysctls';
 
 /** Rule ids the manifest checks evaluate. */
 export const KUBERNETES_RULE_IDS = ['B14', 'B20', 'R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11', 'R12', 'R13', 'R14', 'R15', 'R16', 'R17'];
@@ -178,7 +178,7 @@ export function checkManifests(objects: any[], options: K8sCheckOptions): RawFin
       // R04
       let limitBytes: number | undefined;
       try {
-        limitBytes = lim.memory !== undefined ? GoRuntime.quantityToBytes(String(lim.memory)) : undefined;
+        limitBytes = lim.memory !== undefined ? quantityToBytes(String(lim.memory)) : undefined;
       } catch {
         limitBytes = undefined;
       }

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `golden-go audit`: the golden checklist on Dockerfiles and Kubernetes YAML that golden-go did not write.
 import * as fs from 'fs';
-import { audit } from './_audit';
-import { packageVersion } from './_checklist-engine';
-import { failingErrors, formatFinding, renderJson, renderMarkdown, renderSarif } from './_findings';
-import { publish, PublishOptions } from './_publish';
+import { audit } from '../checklist/audit';
+import { packageVersion } from '../checklist/engine';
+import { failingErrors, formatFinding, renderJson, renderMarkdown, renderSarif } from '../checklist/findings';
+import { publish, PublishOptions } from '../publish/publish';
 
 const PUBLISH_USAGE = `usage: golden-go publish --image-json dist/svc/image.json [--engine buildah|docker]
        [--repository REPO] [--tag TAG] [--key cosign.key] [--build-arg K=V]... [--insecure-registry]

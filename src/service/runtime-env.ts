@@ -1,7 +1,5 @@
-import { ruleError } from './_rule-error';
-
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+import { ruleError } from '../core/errors';
+import { quantityToBytes } from '../core/quantity';
 
 /** Go runtime settings derived from Kubernetes resources (rules R04, R05). */
 export class GoRuntime {
@@ -10,13 +8,7 @@ export class GoRuntime {
    * @param prop the prop named in the error
    */
   public static quantityToBytes(quantity: string, prop: string = 'memoryLimit'): number {
-    const m = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.exec(quantity);
-    if (!m) {
-      throw new Error(`${prop}: "${quantity}" is not valid; allowed: a Kubernetes quantity such as "512Mi", "1Gi", "500M" or "1G"`);
-    }
-    const unit = m[2];
-    const factor = unit === undefined ? 1 : BINARY[unit] ?? DECIMAL[unit];
-    return Math.floor(Number(m[1]) * factor);
+    return quantityToBytes(quantity, prop);
   }
 
   /**

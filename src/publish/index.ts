@@ -1,0 +1,5 @@
+// publish: after synth: who signs (ImageSigner), SPDX SBOMs of Go binaries, and the build → push →
+// attest → sign → record pipeline behind one Runner.
+// May import: core. Never: checklist, image, service, policy, cli, pulumi.
+export * from './image-signer';
+export * from './sbom';
