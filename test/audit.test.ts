@@ -89,15 +89,18 @@ describe('formats, exit codes and suppressions', () => {
     expect(r.err).toMatch(/error\(s\)/);
   });
 
-  test('in-file suppressions turn findings into suppressed ones', () => {
+  test('in-file suppressions turn findings into suppressed ones, except for never-suppressible rules', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-sup-'));
-    fs.writeFileSync(path.join(dir, 'Dockerfile'), '# golden-go:suppress B06 the only module source is the air-gapped internal proxy\n' + fs.readFileSync(gonosumdb, 'utf8'));
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), '# golden-go:suppress B06 the only module source is the air-gapped internal proxy\n'
+      + '# golden-go:suppress B04 the build context is a clean export without VCS data or secrets\n' + fs.readFileSync(gonosumdb, 'utf8'));
     fs.writeFileSync(path.join(dir, 'deploy.yaml'), fs.readFileSync(path.join(FIXTURES, 'manifests', 'tag-only.yaml'), 'utf8')
       .replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    golden-go.dev/suppressed.R01: "dev overlay: the dev cluster always runs the branch head"\n'));
     const rep = json(dir);
     const byRule = (id: string) => rep.findings.filter((f: any) => f.ruleId === id).map((f: any) => f.status);
-    expect(new Set(byRule('B06'))).toEqual(new Set(['suppressed']));
+    expect(new Set(byRule('B04'))).toEqual(new Set(['suppressed']));
+    expect(new Set(byRule('B06'))).toEqual(new Set(['fail']));
     expect(byRule('R01')).toEqual(['suppressed']);
+    expect(rep.findings.find((f: any) => f.ruleId === 'R01').suppressedBy).toMatch(/deploy\.yaml \(annotation golden-go\.dev\/suppressed\.R01\)$/);
   });
 
   test('usage errors and empty inputs exit 2 with a clear message', () => {

@@ -1,25 +1,42 @@
-// Every rule of the golden checklist fails on a violating input and passes on the fixed one. The
-// fixed inputs are golden-go's own output; each violation is the smallest change that breaks one rule.
-import { Testing } from 'cdk8s';
-import { ChecklistRules, GoImageRenderer, GoMicroservice, ImageReference, ImageSigner, RuleSeverity, RuleTarget } from '../src';
-import { checkDockerfile } from '../src/checklist/build-rules';
-import { checkManifests } from '../src/checklist/runtime-rules';
+// Every rule of the golden checklist fails on a violating input and passes on the fixed one, through
+// each path that runs it: synth (the checks of the constructs, on the final objects after the user's
+// escape hatches) and `golden-go audit` of files. The fixed inputs are golden-go's own output; each
+// violation is the smallest change that breaks one rule.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+import { Checklist, ChecklistRules, GoImageRenderer, GoMicroservice, ImageReference, ImageSigner, RuleSeverity, RuleTarget } from '../src';
+import { audit } from '../src/checklist/audit';
+import { checkDockerfile, checkManifests } from '../src/checklist/checks';
 
 const golden = GoImageRenderer.render({ name: 'svc', sourceUrl: 'https://example.com/acme/svc' });
 const DIGEST = `sha256:${'d1'.repeat(32)}`;
 
-function goldenManifests(): any[] {
+function goldenService() {
   const chart = Testing.chart();
-  new GoMicroservice(chart, 'svc', {
+  const svc = new GoMicroservice(chart, 'svc', {
     image: ImageReference.fromDigest('registry.example.com/acme/svc', DIGEST, '1.0.0'),
     namespace: 'shop',
     signer: ImageSigner.keyless('https://token.actions.githubusercontent.com', 'https://github.com/acme/svc/.github/workflows/release.yml@refs/heads/main'),
   });
-  return Testing.synth(chart);
+  return { chart, svc };
+}
+
+function goldenManifests(): any[] {
+  return Testing.synth(goldenService().chart);
 }
 
 const failingIds = (raw: Array<{ ruleId: string }>) => [...new Set(raw.map((r) => r.ruleId))].sort();
-const image = (dockerfile: string, dockerignore: string = golden.dockerignore) => failingIds(checkDockerfile(dockerfile, dockerignore));
+// The last input of `image()`, so the parity test can hand the same files to `golden-go audit`.
+let lastDockerfile = '';
+let lastDockerignore = '';
+const image = (dockerfile: string, dockerignore: string = golden.dockerignore) => {
+  lastDockerfile = dockerfile;
+  lastDockerignore = dockerignore;
+  return failingIds(checkDockerfile(dockerfile, dockerignore));
+};
 const k8s = (objects: any[]) => failingIds(checkManifests(objects, { kubernetesVersion: '1.35' }));
 
 function mutate(fn: (objs: any[], dep: any, pod: any, c: any) => void): any[] {
@@ -70,7 +87,7 @@ const k8sCases: Array<[string, () => string[]]> = [
   ['R10', () => k8s(mutate((_o, _d, _p, c) => { delete c.terminationMessagePolicy; }))],
   ['R11', () => k8s(mutate((_o, _d, _p, c) => { c.ports[1].name = 'prom'; }))],
   ['R12', () => k8s(mutate((_o, dep) => { dep.spec.replicas = 1; }))],
-  ['R13', () => k8s(mutate((objs) => { objs.splice(objs.findIndex((o) => o.kind === 'NetworkPolicy'), 1); }))],
+  ['R13', () => k8s(mutate((objs) => { objs.find((o) => o.kind === 'NetworkPolicy').spec.podSelector.matchLabels = { 'app.kubernetes.io/instance': 'other' }; }))],
   ['R14', () => k8s(mutate((_o, _d, pod) => { delete pod.metadata.annotations['golden-go.dev/signer']; }))],
   ['R15', () => k8s(mutate((_o, dep) => { delete dep.metadata.labels['app.kubernetes.io/version']; }))],
   ['R16', () => k8s(mutate((_o, _d, _p, c) => setEnv(c, 'API_TOKEN', 'hunter2')))],
@@ -107,4 +124,86 @@ test.each(imageCases)('%s fails on the violating Dockerfile', (id, run) => {
 
 test.each(k8sCases)('%s fails on the violating manifests', (id, run) => {
   expect(run()).toContain(id);
+});
+
+// ---- parity: the same verdict through synth and through `golden-go audit`
+
+const failing = (findings: Array<{ ruleId: string; status: string }>) => [...new Set(findings.filter((f) => f.status === 'fail').map((f) => f.ruleId))].sort();
+
+function auditDir(files: Record<string, string>): string[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-parity-'));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return failing(audit([dir], { kubernetesVersion: '1.35' }).findings);
+}
+
+/** The image rules through `golden-go audit` of the Dockerfile and its .dockerignore. */
+const auditImage = (dockerfile: string, dockerignore: string = golden.dockerignore) => auditDir({ 'Dockerfile': dockerfile, '.dockerignore': dockerignore });
+
+/** The workload rules through synth: the mutation is applied as the user's own JSON patches on golden-go's objects. */
+function synthK8s(fn: (objs: any[], dep: any, pod: any, c: any) => void): string[] {
+  const { chart, svc } = goldenService();
+  const before = Testing.synth(chart);
+  const after = JSON.parse(JSON.stringify(before));
+  const dep = after.find((o: any) => o.kind === 'Deployment');
+  fn(after, dep, dep.spec.template, dep.spec.template.spec.containers[0]);
+  for (const obj of svc.node.findAll().filter(ApiObject.isApiObject)) {
+    const i = before.findIndex((o: any) => o.kind === obj.kind && o.metadata.name === obj.name);
+    for (const key of ['metadata', 'spec']) {
+      if (JSON.stringify(before[i][key]) !== JSON.stringify(after[i][key])) obj.addJsonPatch(JsonPatch.replace(`/${key}`, after[i][key]));
+    }
+  }
+  return failing(Checklist.findings(chart));
+}
+
+/** The workload rules through `golden-go audit`: one file per object, as a GitOps folder holds them. */
+function auditK8s(fn: (objs: any[], dep: any, pod: any, c: any) => void): string[] {
+  const objs = mutate(fn);
+  return auditDir(Object.fromEntries(objs.map((o, i) => [`${String(i).padStart(2, '0')}-${o.kind}.yaml`, YAML.stringify(o)])));
+}
+
+const k8sMutations: Record<string, (objs: any[], dep: any, pod: any, c: any) => void> = {
+  B14: (_o, _d, _p, c) => { c.command = ['/bin/sh', '-c', '/app']; },
+  B20: (_o, _d, pod) => { pod.metadata.annotations['golden-go.dev/image-digest'] = `sha256:${'e'.repeat(64)}`; },
+  R01: (_o, _d, _p, c) => { c.image = 'registry.example.com/acme/svc:latest'; },
+  R02: (_o, _d, _p, c) => { delete c.livenessProbe; },
+  R03: (_o, _d, _p, c) => { delete c.resources.requests.memory; },
+  R04: (_o, _d, _p, c) => setEnv(c, 'GOMEMLIMIT', '230Mi'),
+  R05: (_o, _d, _p, c) => setEnv(c, 'GOMAXPROCS', '4'),
+  R06: (_o, _d, pod) => { pod.spec.terminationGracePeriodSeconds = 10; },
+  R07: (_o, _d, _p, c) => { c.securityContext.readOnlyRootFilesystem = false; },
+  R08: (_o, _d, pod) => { pod.spec.securityContext.sysctls = [{ name: 'vm.swappiness', value: '0' }]; },
+  R09: (_o, _d, _p, c) => setEnv(c, 'TZ', 'Mars/Base_One'),
+  R10: (_o, _d, _p, c) => { delete c.terminationMessagePolicy; },
+  R11: (_o, _d, _p, c) => { c.ports[1].name = 'prom'; },
+  R12: (_o, dep) => { dep.spec.replicas = 1; },
+  R13: (objs) => { objs.find((o) => o.kind === 'NetworkPolicy').spec.podSelector.matchLabels = { 'app.kubernetes.io/instance': 'other' }; },
+  R14: (_o, _d, pod) => { delete pod.metadata.annotations['golden-go.dev/signer']; },
+  R15: (_o, dep) => { delete dep.metadata.labels['app.kubernetes.io/version']; },
+  R16: (_o, _d, _p, c) => setEnv(c, 'API_TOKEN', 'hunter2'),
+  R17: (_o, dep) => { dep.metadata.creationTimestamp = '2026-11-23T00:00:00Z'; },
+};
+
+describe('parity: every rule has one verdict through synth and through audit', () => {
+  test('every rule has a parity case', () => {
+    const covered = new Set([...imageCases.map(([id]) => id), ...Object.keys(k8sMutations)]);
+    expect(ChecklistRules.all().map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  test('the fixed inputs pass both paths', () => {
+    expect(auditImage(golden.dockerfile)).toEqual([]);
+    expect(synthK8s(() => undefined)).toEqual([]);
+    expect(auditK8s(() => undefined)).toEqual([]);
+  });
+
+  test.each(imageCases.map(([id]) => id))('%s: the violating Dockerfile is flagged by audit as by the synth check', (id) => {
+    const viaSynth = imageCases.find(([i]) => i === id)![1]();
+    expect(viaSynth).toContain(id);
+    expect(auditImage(lastDockerfile, lastDockerignore)).toEqual(viaSynth);
+  });
+
+  test.each(Object.keys(k8sMutations))('%s: the user change is flagged through synth and audit alike', (id) => {
+    const viaSynth = synthK8s(k8sMutations[id]);
+    expect(viaSynth).toContain(id);
+    expect(auditK8s(k8sMutations[id])).toEqual(viaSynth);
+  });
 });

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
-import { Checklist, GoMicroservice, HardenedGoImage, ImageReference, ImageSigner } from '../src';
-import { checkDockerfile } from '../src/checklist/build-rules';
+import { BuilderImage, Checklist, ChecklistRules, GolangVariant, GoMicroservice, HardenedGoImage, ImageReference, ImageSigner } from '../src';
+import { checkDockerfile } from '../src/checklist/checks';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const image = ImageReference.fromDigest('registry.example.com/acme/orders', DIGEST, '1.0.0');
@@ -20,7 +20,7 @@ describe('checks on every synth', () => {
     const svc = new GoMicroservice(chart, 'orders', { image, signer });
     ApiObject.of(svc).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem', false));
     expect(() => Testing.synth(chart)).toThrow(
-      /Validation failed with the following errors:\n\s+\[orders\/orders\] \[R07\] Deployment\/shop\/orders container app: the root filesystem is writable \(error; fix: runAsNonRoot, 65532/);
+      /Validation failed with the following errors:\n\s+\[orders\/orders\] \[R07\] Deployment\/shop\/orders spec\.template\.spec\.containers\[app\]\.securityContext: the root filesystem is writable \(error; fix: runAsNonRoot, 65532/);
   });
 
   test('warnings do not fail the synth and are listed', () => {
@@ -59,7 +59,7 @@ describe('suppressions', () => {
     ]);
     a.synth();
     const md = fs.readFileSync(path.join(outdir, 'golden-checklist.md'), 'utf8');
-    expect(md).toMatch(/\| R08 sysctls that can work \| suppressed \| orders\/orders \(Deployment\/shop\/orders\) \| .*vm\.swappiness.* — suppressed: the node pool sets vm\.swappiness/);
+    expect(md).toMatch(/\| R08 sysctls that can work \| suppressed \| orders\/orders \(Deployment\/shop\/orders spec\.template\.spec\.securityContext\.sysctls\) \| .*vm\.swappiness.* — suppressed: the node pool sets vm\.swappiness.* \(orders\) \|/);
   });
 
   test('the suppressions prop is the same as Checklist.suppress on the construct', () => {
@@ -81,14 +81,45 @@ describe('suppressions', () => {
 
   test('an image suppression is written into the Dockerfile, where `golden-go audit` honours it too', () => {
     const { chart } = app();
-    const reason = 'the build runs in an air-gapped network whose proxy is the only module source';
-    const img = new HardenedGoImage(chart, 'image', { name: 'orders', sourceUrl: 'https://example.com/acme/orders', goNoSumDb: ['*'], suppressions: { B06: reason } });
-    expect(img.dockerfile).toContain(`# golden-go:suppress B06 ${reason}`);
-    expect(img.dockerfile).toContain('GONOSUMDB=*');
-    expect(img.suppressedViolations).toEqual([expect.stringMatching(/^\[B06\] goNoSumDb: "\*" matches every module/)]);
-    expect(Checklist.findings(chart).map((f) => [f.ruleId, f.status])).toEqual([['B06', 'suppressed'], ['B06', 'suppressed']]);
-    expect(checkDockerfile(img.dockerfile).map((r) => r.ruleId)).toContain('B06');
+    const reason = 'the mirror only serves tags and Renovate pins the base in the next step of the pipeline';
+    const tagOnly = BuilderImage.golang({ variant: GolangVariant.BOOKWORM });
+    const img = new HardenedGoImage(chart, 'image', { name: 'orders', sourceUrl: 'https://example.com/acme/orders', builderImage: tagOnly, strict: true, suppressions: { B11: reason } });
+    expect(img.dockerfile).toContain(`# golden-go:suppress B11 ${reason}`);
+    expect(img.suppressedViolations).toEqual([expect.stringMatching(/^\[B11\] builderImage: golang:1\.26-bookworm is tag-only/)]);
+    expect(Checklist.findings(chart).map((f) => [f.ruleId, f.status])).toEqual([['B11', 'suppressed'], ['B11', 'suppressed']]);
+    expect(checkDockerfile(img.dockerfile).map((r) => r.ruleId)).toContain('B11');
     expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
+  test.each([
+    ['B06', /^ruleId: B06 \(checksum database stays on\) cannot be suppressed: the checksum database off for every module protects nobody/],
+    ['B08', /^ruleId: B08 \(secrets never in build args\) cannot be suppressed: a credential in a build argument or ENV is in the image history/],
+  ])('%s is never suppressible: the suppression is refused with the reason', (ruleId, message) => {
+    const { chart } = app();
+    expect(() => Checklist.suppress(chart, ruleId, 'the build runs in an air-gapped network whose proxy is the only module source')).toThrow(message);
+    expect(() => new HardenedGoImage(chart, 'image', { name: 'orders', goNoSumDb: ['*'], suppressions: { [ruleId]: 'the build runs in an air-gapped network with one proxy' } }))
+      .toThrow(message);
+    expect(ChecklistRules.get(ruleId).neverSuppressible).toMatch(/.{40,}/);
+  });
+
+  test('appliesTo limits a suppression to the resources or fields it names', () => {
+    const { chart } = app();
+    const svc = new GoMicroservice(chart, 'orders', { image, signer });
+    const other = new GoMicroservice(chart, 'billing', { image, signer });
+    Checklist.suppress(chart, 'R07', 'the debug build of orders writes its profile to the root filesystem', { appliesTo: ['Deployment/shop/orders'] });
+    Checklist.suppress(chart, 'R10', 'the log shipper of this namespace reads the termination message itself', { appliesTo: ['spec.template.spec.containers[app].env'] });
+    for (const s of [svc, other]) {
+      ApiObject.of(s).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem', false));
+      ApiObject.of(s).addJsonPatch(JsonPatch.remove('/spec/template/spec/containers/0/terminationMessagePolicy'));
+    }
+    const byWhere = Checklist.findings(chart).map((f) => [f.ruleId, f.where, f.status, f.suppressedBy ?? '']);
+    expect(byWhere).toEqual(expect.arrayContaining([
+      ['R07', 'orders/orders', 'suppressed', 'orders'],
+      ['R07', 'orders/billing', 'fail', ''],
+      // The R10 finding is on the container, not under its env: the suppression does not cover it.
+      ['R10', 'orders/orders', 'fail', ''],
+    ]));
+    expect(() => Checklist.suppress(chart, 'R07', REASON, { appliesTo: ['Deployment/shop/orders\n'] })).toThrow(/^appliesTo: "Deployment\/shop\/orders\\n" is not valid; allowed:/);
   });
 
   test('R01 by tag only with a suppression, for a development overlay', () => {
@@ -114,7 +145,7 @@ describe('the report next to the manifests', () => {
     const md = fs.readFileSync(path.join(outdir, 'golden-checklist.md'), 'utf8');
     expect(md).toMatch(/^# Golden checklist\n\n0 error\(s\), 1 warning\(s\), 0 suppressed, across 2 checked item\(s\)\.\n\n\| rule \| status \| where \| why \|/);
     expect(md).toContain('| B06 checksum database stays on | pass | orders/image | |');
-    expect(md).toMatch(/\| R14 signed-image enforcement \| warning \| orders\/orders \(Deployment\/shop\/orders\) \| no expected signer recorded/);
+    expect(md).toMatch(/\| R14 signed-image enforcement \| warning \| orders\/orders \(Deployment\/shop\/orders spec\.template\.metadata\.annotations\[golden-go\.dev\/signer\]\) \| no expected signer recorded/);
     const json = JSON.parse(fs.readFileSync(path.join(outdir, 'golden-checklist.json'), 'utf8'));
     expect(json.summary).toEqual({ errors: 0, warnings: 1, suppressed: 0, checked: 2 });
     const sarif = JSON.parse(fs.readFileSync(path.join(outdir, 'golden-checklist.sarif'), 'utf8'));

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { checkDockerfile, checkDockerignore, IMAGE_RULE_IDS } from './build-rules';
+import { checkDockerfile, checkDockerignore, checkManifests, IMAGE_RULE_IDS, KUBERNETES_RULE_IDS } from './checks';
 import { parseDockerfile } from './dockerfile-parser';
 import { SUPPRESSION_ANNOTATION_PREFIX } from './engine';
 import { Finding, toFindings } from './findings';
-import { checkManifests, KUBERNETES_RULE_IDS, objectRef } from './runtime-rules';
+import { Suppression } from './suppressions';
+import { objectRef } from './workload-model';
 
 /** Options of an audit. */
 export interface AuditOptions {
@@ -89,7 +90,8 @@ export function audit(paths: string[], options: AuditOptions): AuditResult {
       dockerfiles++;
       const ignore = [`${file}.dockerignore`, path.join(path.dirname(file), '.dockerignore')].find((f) => fs.existsSync(f));
       const raw = checkDockerfile(text, ignore ? fs.readFileSync(ignore, 'utf8') : null);
-      findings.push(...toFindings(raw, file, parsed.suppressions, file));
+      const suppressions = Object.entries(parsed.suppressions).map(([ruleId, reason]): Suppression => ({ ruleId, reason, location: `${file} (# golden-go:suppress ${ruleId})` }));
+      findings.push(...toFindings(raw, file, suppressions, file));
       subjects.push({ where: file, ruleIds: IMAGE_RULE_IDS });
       return;
     }
@@ -97,7 +99,7 @@ export function audit(paths: string[], options: AuditOptions): AuditResult {
       // Checked with its Dockerfile; a lone one is checked on its own.
       const siblings = fs.readdirSync(path.dirname(file)).filter((f) => DOCKERFILE.test(f) && !f.endsWith('.dockerignore'));
       if (siblings.length === 0) {
-        findings.push(...toFindings(checkDockerignore(fs.readFileSync(file, 'utf8')), file, {}, file));
+        findings.push(...toFindings(checkDockerignore(fs.readFileSync(file, 'utf8')), file, [], file));
         subjects.push({ where: file, ruleIds: ['B04'] });
       }
       return;
@@ -152,9 +154,10 @@ export function audit(paths: string[], options: AuditOptions): AuditResult {
   const raw = checkManifests(objects.map((o) => o.obj), { kubernetesVersion: options.kubernetesVersion });
   const byRef = new Map(objects.map((o) => [objectRef(o.obj), o]));
   for (const r of raw) {
-    const located = byRef.get((r.object ?? '').split(' container ')[0]);
-    const suppressions = Object.fromEntries(Object.entries(located?.obj?.metadata?.annotations ?? {})
-      .filter(([k]) => k.startsWith(SUPPRESSION_ANNOTATION_PREFIX)).map(([k, v]) => [k.slice(SUPPRESSION_ANNOTATION_PREFIX.length), String(v)]));
+    const located = r.resource !== undefined ? byRef.get(r.resource) : undefined;
+    const suppressions = Object.entries(located?.obj?.metadata?.annotations ?? {})
+      .filter(([k]) => k.startsWith(SUPPRESSION_ANNOTATION_PREFIX))
+      .map(([k, v]): Suppression => ({ ruleId: k.slice(SUPPRESSION_ANNOTATION_PREFIX.length), reason: String(v), location: `${located!.file} (annotation ${k})` }));
     findings.push(...toFindings([{ ...r, line: located?.line }], located?.file ?? '(manifests)', suppressions, located?.file));
   }
   for (const file of [...new Set(objects.map((o) => o.file))]) subjects.push({ where: file, ruleIds: KUBERNETES_RULE_IDS });

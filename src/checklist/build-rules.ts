@@ -1,261 +1,60 @@
-import { execForm, expandArgs, Instruction, parseDockerfile, parseKeyValues, ParsedDockerfile, Stage } from './dockerfile-parser';
-import { RawFinding } from './findings';
-import { RuleSeverity } from './rules';
+// B01–B21: building the image. Each rule is its data and its one check over the ImageModel (B14 and
+// B20 also over the workload: a shell wrapper or a digest set in the manifests).
+import { execForm, parseKeyValues } from './dockerfile-parser';
+import { describeBase, GO_ENV_W_KEYS, ImageModel } from './image-model';
+import { Report, RuleDefinition, RuleSeverity as S, RuleTarget as T } from './rule';
+import { WorkloadModel } from './workload-model';
 import { PINNED_REFERENCE, SECRET_NAME } from '../core/constants';
 
-/** Rule ids the Dockerfile checks evaluate (B20 is checked on the manifests). */
-export const IMAGE_RULE_IDS = ['B01', 'B02', 'B03', 'B04', 'B05', 'B06', 'B07', 'B08', 'B09', 'B10', 'B11', 'B12', 'B13', 'B14', 'B15', 'B16', 'B17', 'B18', 'B19', 'B21'];
+const SHELL = /^(\/(usr\/)?bin\/)?(sh|bash|ash|dash)$/;
 
-type Libc = 'none' | 'glibc' | 'musl' | undefined;
-
-/** What a base image reference says about the image, from its name. */
-function describeBase(ref: string): { libc: Libc; shell: boolean | undefined; zoneinfo: boolean | undefined; minimal: boolean } {
-  const r = ref.toLowerCase();
-  if (r === 'scratch') return { libc: 'none', shell: false, zoneinfo: false, minimal: true };
-  if (/distroless\/static|chainguard\/static|wolfi-base-static/.test(r)) return { libc: 'none', shell: /:debug/.test(r), zoneinfo: true, minimal: !/:debug/.test(r) };
-  if (/distroless\/(base|cc)/.test(r)) return { libc: 'glibc', shell: /:debug/.test(r), zoneinfo: true, minimal: !/:debug/.test(r) };
-  if (/glibc/.test(r)) return { libc: 'glibc', shell: true, zoneinfo: undefined, minimal: false };
-  if (/alpine|musl/.test(r)) return { libc: 'musl', shell: true, zoneinfo: false, minimal: false };
-  if (/(^|\/)(golang|debian|ubuntu|buildpack-deps|fedora|centos|rockylinux|almalinux|ubi\d*|amazonlinux)(:|@|$)|bookworm|bullseye|trixie|jammy|noble|-slim/.test(r)) {
-    return { libc: 'glibc', shell: true, zoneinfo: !/slim/.test(r) ? undefined : false, minimal: false };
-  }
-  if (/(^|\/)busybox(:|@|$)/.test(r)) return { libc: undefined, shell: true, zoneinfo: false, minimal: false };
-  return { libc: undefined, shell: undefined, zoneinfo: undefined, minimal: false };
-}
-
-/** Environment a stage's RUN instructions see: global ARG defaults, stage ARGs and ENVs, inherited from a parent stage. */
-function stageEnv(df: ParsedDockerfile, stage: Stage, upTo?: Instruction): Record<string, string> {
-  const parent = df.stages.find((s) => s.name && s.name === stage.base.toLowerCase());
-  const env: Record<string, string> = parent ? stageEnv(df, parent) : {};
-  const args: Record<string, string> = {};
-  for (const ins of stage.instructions) {
-    if (upTo && ins.line >= upTo.line) break;
-    if (ins.keyword === 'ARG') {
-      for (const [k, v] of parseKeyValues(ins.args)) args[k] = v ?? df.globalArgs[k] ?? '';
-    }
-    if (ins.keyword === 'ENV') {
-      for (const [k, v] of parseKeyValues(ins.args)) env[k] = expandArgs(v ?? '', { ...args, ...env });
-    }
-  }
-  return env;
-}
-
-/** `A=1 B=2 cmd …` prefixes and `export A=1;` inside a RUN shell command. */
-function inlineEnv(run: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const m of run.matchAll(/(?:^|[\s;&|(])(?:export\s+)?([A-Z_][A-Z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|]*)/g)) {
-    env[m[1]] = m[2].replace(/^["']|["']$/g, '');
-  }
-  return env;
-}
-
-const GO_BUILD = /\bgo\s+(build|install)\b/;
-
-function runsGoBuild(ins: Instruction): boolean {
-  return ins.keyword === 'RUN' && GO_BUILD.test(ins.args);
-}
-
-/** Checks a Dockerfile (and, when known, its .dockerignore) against the image rules. */
-export function checkDockerfile(text: string, dockerignore?: string | null): RawFinding[] {
-  const df = parseDockerfile(text);
-  const out: RawFinding[] = [];
-  const f = (ruleId: string, message: string, line?: number, severity?: RuleSeverity) => out.push({ ruleId, message, line, severity });
-  if (df.stages.length === 0) {
-    f('B21', 'no FROM instruction: this is not a Dockerfile golden-go can check', 1, RuleSeverity.WARNING);
-    return out;
-  }
-  const finalStage = df.stages[df.stages.length - 1];
-  const resolve = (s: Stage): Stage => {
-    const parent = df.stages.find((p) => p.name && p.name === s.base.toLowerCase() && p !== s);
-    return parent ? resolve(parent) : s;
-  };
-  const finalBase = describeBase(resolve(finalStage).resolvedBase);
-  const finalRef = resolve(finalStage).resolvedBase;
-
-  // B21
-  if (!/^docker\/dockerfile:1(\.\d+)*(-labs)?$/.test(df.directives.syntax ?? '')) {
-    f('B21', 'no "# syntax=docker/dockerfile:1" parser directive on the first line', 1);
-  }
-
-  // B11: every FROM that is not a stage or scratch, resolved through ARG defaults.
-  const stageNames = new Set(df.stages.map((s) => s.name).filter(Boolean));
-  for (const s of df.stages) {
-    if (stageNames.has(s.base.toLowerCase()) || s.resolvedBase === 'scratch') continue;
-    if (!PINNED_REFERENCE.test(s.resolvedBase)) {
-      f('B11', `base "${s.resolvedBase}" is not pinned by digest`, s.from.line);
-    }
-  }
-
-  const goBuilds: Array<{ stage: Stage; ins: Instruction; env: Record<string, string> }> = [];
-  for (const stage of df.stages) {
-    for (const ins of stage.instructions) {
-      if (runsGoBuild(ins)) goBuilds.push({ stage, ins, env: { ...stageEnv(df, stage, ins), ...inlineEnv(ins.args) } });
-    }
-  }
-
-  // B05, B06, B08: module and secret settings anywhere.
-  const settings: Array<{ key: string; value: string; line: number; how: string }> = [];
-  for (const [k, v] of Object.entries(df.globalArgs)) settings.push({ key: k, value: v, line: 1, how: 'ARG' });
-  for (const stage of df.stages) {
-    for (const ins of stage.instructions) {
-      if (ins.keyword === 'ENV' || ins.keyword === 'ARG') {
-        for (const [k, v] of parseKeyValues(ins.args)) settings.push({ key: k, value: v ?? '', line: ins.line, how: ins.keyword });
-      }
-      if (ins.keyword === 'RUN') {
-        for (const [k, v] of Object.entries(inlineEnv(ins.args))) settings.push({ key: k, value: v, line: ins.line, how: 'RUN' });
-        for (const m of ins.args.matchAll(/\bgo\s+env\s+-w\s+((?:[A-Z_][A-Z0-9_]*=("[^"]*"|'[^']*'|\S*)\s*)+)/g)) {
-          for (const [k, v] of parseKeyValues(m[1])) {
-            settings.push({ key: k, value: v ?? '', line: ins.line, how: 'go env -w' });
-            if (['GOPROXY', 'GOSUMDB', 'GONOSUMDB', 'GOPRIVATE', 'GOFLAGS', 'GOINSECURE', 'GONOPROXY'].includes(k)) {
-              f('B05', `\`go env -w ${k}=…\` writes the Go env file, which silently wins over --build-arg ${k}`, ins.line);
-            }
-          }
-        }
-      }
-    }
-  }
-  const argNames = new Set(settings.filter((s) => s.how === 'ARG').map((s) => s.key));
-  for (const s of settings) {
-    const value = s.value.trim();
-    if (s.key === 'GOPROXY' && s.how === 'ENV' && !/\$\{?GOPROXY\}?/.test(value) && !argNames.has('GOPROXY')) {
-      f('B05', `ENV GOPROXY=${value} is hard-coded: --build-arg GOPROXY cannot change it; declare ARG GOPROXY=<default> and ENV GOPROXY=\${GOPROXY}`, s.line);
-    }
-    if ((s.key === 'GONOSUMDB' || s.key === 'GOPRIVATE' || s.key === 'GONOSUMCHECK') && value.split(',').some((p) => /^\*+$/.test(p.trim()) || p.trim().startsWith('*/') )) {
-      f('B06', `${s.key}=${value} (${s.how}) matches every module and switches the checksum database off for all of them`, s.line);
-    }
-    if (s.key === 'GOSUMDB' && /^off$/i.test(value)) f('B06', `GOSUMDB=off (${s.how}) switches off tamper detection for every module`, s.line);
-    if (s.key === 'GOINSECURE' && value !== '') f('B06', `GOINSECURE=${value} (${s.how}) fetches modules without TLS and without checksum verification`, s.line);
-    if (s.key === 'GOFLAGS' && /-insecure\b/.test(value)) f('B06', `GOFLAGS=${value} (${s.how}) allows insecure module fetches`, s.line);
-    if ((s.how === 'ARG' || s.how === 'ENV') && SECRET_NAME.test(s.key)) {
-      f('B08', `${s.how} ${s.key} puts a credential into the image history; use RUN --mount=type=secret`, s.line);
-    }
-  }
-
-  // B01/B02: cgo against the runtime base.
-  for (const b of goBuilds) {
-    const cgo = b.env.CGO_ENABLED;
-    const builder = describeBase(resolve(b.stage).resolvedBase);
-    if (cgo === '0') continue;
-    if (cgo === '1') {
-      if (finalBase.libc === 'none') {
-        f('B02', `CGO_ENABLED=1 links against the builder's C library, but the runtime base "${finalRef}" has none: the binary cannot start`, b.ins.line);
-      } else if (builder.libc && finalBase.libc && builder.libc !== finalBase.libc) {
-        f('B02', `cgo build on a ${builder.libc} builder ("${resolve(b.stage).resolvedBase}") runs on a ${finalBase.libc} base ("${finalRef}"): the ELF interpreter and symbols do not match`, b.ins.line);
-      }
-      continue;
-    }
+function b01(m: ImageModel, report: Report): void {
+  for (const b of m.goBuilds) {
+    if (b.env.CGO_ENABLED !== undefined) continue;
     // Unset: golang images default to CGO_ENABLED=1 when a C compiler is present.
-    f('B01', `go build without CGO_ENABLED=0: golang images default to cgo when gcc is present, so the binary may be dynamically linked${finalBase.libc === 'none' ? ` and fail on "${finalRef}"` : ''}`,
-      b.ins.line, finalBase.libc === 'none' ? RuleSeverity.ERROR : RuleSeverity.WARNING);
+    const none = m.finalBase.libc === 'none';
+    report({
+      message: `go build without CGO_ENABLED=0: golang images default to cgo when gcc is present, so the binary may be dynamically linked${none ? ` and fail on "${m.finalRef}"` : ''}`,
+      line: b.ins.line,
+      severity: none ? S.ERROR : S.WARNING,
+    });
   }
+}
 
-  // B03, B07, B09, B10, B15, B19 per build.
-  for (const b of goBuilds) {
+function b02(m: ImageModel, report: Report): void {
+  for (const b of m.goBuilds) {
+    if (b.env.CGO_ENABLED !== '1') continue;
+    const builderRef = m.resolve(b.stage).resolvedBase;
+    const builder = describeBase(builderRef);
+    if (m.finalBase.libc === 'none') {
+      report({ message: `CGO_ENABLED=1 links against the builder's C library, but the runtime base "${m.finalRef}" has none: the binary cannot start`, line: b.ins.line });
+    } else if (builder.libc && m.finalBase.libc && builder.libc !== m.finalBase.libc) {
+      report({ message: `cgo build on a ${builder.libc} builder ("${builderRef}") runs on a ${m.finalBase.libc} base ("${m.finalRef}"): the ELF interpreter and symbols do not match`, line: b.ins.line });
+    }
+  }
+}
+
+function b03(m: ImageModel, report: Report): void {
+  for (const b of m.goBuilds) {
     const ins = b.stage.instructions;
     const download = ins.find((i) => i.keyword === 'RUN' && /\bgo\s+mod\s+download\b/.test(i.args));
     const copyAll = ins.find((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && !/--from=/.test(i.args) && /(^|\s)\.\/?\s+\S+$/.test(i.args));
-    if (!download) f('B03', 'no `go mod download` layer: every source change downloads all modules again', b.ins.line);
-    else if (copyAll && copyAll.line < download.line) f('B03', 'the source is copied before `go mod download`, so the module layer is rebuilt on every change', copyAll.line);
-    else if (!/go\s+mod\s+verify/.test(download.args)) f('B03', '`go mod download` without `go mod verify`', download.line);
-
-    const goflags = `${b.env.GOFLAGS ?? ''} ${b.ins.args}`;
-    const missing = [!/-mod=readonly/.test(goflags) ? 'GOFLAGS=-mod=readonly' : '', b.env.GOTOOLCHAIN !== 'local' ? 'GOTOOLCHAIN=local' : ''].filter(Boolean);
-    if (missing.length) f('B07', `build without ${missing.join(' and ')}`, b.ins.line);
-
-    const noTrim = !/-trimpath/.test(b.ins.args);
-    const noStrip = !/-ldflags[= ]+["']?[^"']*-s\b[^"']*-w\b|-ldflags[= ]+["']?[^"']*-w\b[^"']*-s\b/.test(b.ins.args);
-    if (noTrim || noStrip) f('B09', `go build without ${[noTrim ? '-trimpath' : '', noStrip ? '-ldflags "-s -w"' : ''].filter(Boolean).join(' and ')}`, b.ins.line);
-
-    if (!/--mount=type=cache/.test(b.ins.args)) f('B10', 'go build without cache mounts for /go/pkg/mod and /root/.cache/go-build', b.ins.line);
-
-    if (!/-tags[= ]+["']?[^\s"']*\btimetzdata\b/.test(b.ins.args)) {
-      const tz = stageEnv(df, finalStage).TZ;
-      if (tz && finalBase.zoneinfo === false) {
-        f('B15', `TZ=${tz} is set but "${finalRef}" has no zoneinfo and the binary does not embed it (-tags timetzdata): Go silently uses UTC`, b.ins.line, RuleSeverity.ERROR);
-      } else {
-        f('B15', 'go build without -tags timetzdata: TZ only works where the runtime base carries zoneinfo', b.ins.line, RuleSeverity.WARNING);
-      }
-    }
-
-    if (b.env.CGO_ENABLED !== '1' && !(b.stage.platform ?? '').includes('BUILDPLATFORM')) {
-      f('B19', 'the build stage is not FROM --platform=$BUILDPLATFORM: other platforms compile under emulation', b.stage.from.line);
-    } else if (b.env.CGO_ENABLED !== '1' && !/TARGETARCH/.test(b.ins.args + JSON.stringify(b.env))) {
-      f('B19', 'go build does not take GOARCH from $TARGETARCH: every platform gets the build platform\'s binary', b.ins.line);
-    }
+    if (!download) report({ message: 'no `go mod download` layer: every source change downloads all modules again', line: b.ins.line });
+    else if (copyAll && copyAll.line < download.line) report({ message: 'the source is copied before `go mod download`, so the module layer is rebuilt on every change', line: copyAll.line });
+    else if (!/go\s+mod\s+verify/.test(download.args)) report({ message: '`go mod download` without `go mod verify`', line: download.line });
   }
-
-  // TZ with no zoneinfo even without a visible go build (for example a pre-built binary).
-  const finalEnv = stageEnv(df, finalStage);
-  if (goBuilds.length === 0 && finalEnv.TZ && finalBase.zoneinfo === false) {
-    const tzLine = finalStage.instructions.find((i) => i.keyword === 'ENV' && /\bTZ\b/.test(i.args))?.line;
-    const installs = finalStage.instructions.some((i) => i.keyword === 'RUN' && /tzdata/.test(i.args));
-    if (!installs) f('B15', `TZ=${finalEnv.TZ} is set but "${finalRef}" has no zoneinfo: Go silently uses UTC unless the binary embeds time/tzdata`, tzLine, RuleSeverity.ERROR);
-  }
-
-  // B12, B13, B14, B16, B17, B18 on the final stage.
-  if (finalBase.shell === true || (finalBase.libc !== undefined && !finalBase.minimal)) {
-    f('B12', `runtime base "${finalRef}" ships a shell${finalBase.libc === 'musl' || finalBase.libc === 'glibc' ? ' and a package manager' : ''}; run on distroless static, Chainguard static or scratch`, finalStage.from.line);
-  }
-  const user = [...finalStage.instructions].reverse().find((i) => i.keyword === 'USER');
-  if (!user) {
-    const nonrootBase = /:nonroot|chainguard\/static/.test(finalRef);
-    f('B13', nonrootBase ? `no USER: the image relies on "${finalRef}" to run as non-root` : 'no USER instruction: the container runs as root',
-      finalStage.from.line, nonrootBase ? RuleSeverity.WARNING : RuleSeverity.ERROR);
-  } else {
-    const u = user.args.split(':')[0].trim();
-    if (u === '0' || u === 'root') f('B13', `USER ${user.args} runs as root`, user.line);
-    else if (!/^[0-9]+$/.test(u)) f('B13', `USER ${user.args} is not numeric: runAsNonRoot cannot verify it, the kubelet refuses to start the pod`, user.line);
-  }
-
-  for (const kw of ['ENTRYPOINT', 'CMD']) {
-    const ins = [...finalStage.instructions].reverse().find((i) => i.keyword === kw);
-    if (!ins) continue;
-    const argv = execForm(ins.args);
-    const hasEntrypoint = finalStage.instructions.some((i) => i.keyword === 'ENTRYPOINT');
-    if (!argv) {
-      if (kw === 'ENTRYPOINT' || !hasEntrypoint) f('B14', `${kw} ${ins.args} is shell form: /bin/sh -c becomes PID 1 and SIGTERM never reaches the Go binary`, ins.line);
-    } else if (/^(\/(usr\/)?bin\/)?(sh|bash|ash|dash)$/.test(argv[0]) && argv.includes('-c')) {
-      f('B14', `${kw} ${ins.args} wraps the binary in a shell: SIGTERM stops at the shell`, ins.line);
-    }
-  }
-
-  const hc = [...finalStage.instructions].reverse().find((i) => i.keyword === 'HEALTHCHECK');
-  if (hc && !/^NONE$/i.test(hc.args.trim())) {
-    const cmd = hc.args.replace(/^(--\S+\s+)*/, '').replace(/^CMD\s+/i, '');
-    const argv = execForm(cmd);
-    const words = argv ?? cmd.split(/\s+/);
-    const tool = (words[0] ?? '').split('/').pop() ?? '';
-    const noTools = finalBase.shell === false;
-    if (!argv || ['wget', 'curl', 'sh', 'bash'].includes(tool)) {
-      f('B16', `HEALTHCHECK ${argv ? tool : 'in shell form'} needs ${argv ? tool : 'a shell'}${noTools ? `, which "${finalRef}" does not have: the check always fails` : ''}; call the service binary in exec form`,
-        hc.line, noTools ? RuleSeverity.ERROR : RuleSeverity.WARNING);
-    }
-  }
-
-  const labels = new Set(finalStage.instructions.filter((i) => i.keyword === 'LABEL').flatMap((i) => parseKeyValues(i.args).map(([k]) => k)));
-  const wanted = ['title', 'source', 'version', 'revision', 'created', 'base.name', 'base.digest'].filter((k) => !labels.has(`org.opencontainers.image.${k}`));
-  if (finalRef === 'scratch') wanted.splice(wanted.indexOf('base.digest'), wanted.includes('base.digest') ? 1 : 0);
-  if (wanted.length) f('B17', `missing OCI labels: ${wanted.map((k) => `org.opencontainers.image.${k}`).join(', ')}`, finalStage.from.line);
-
-  const versionCheck = df.stages.some((s) => s.instructions.some((i) => i.keyword === 'RUN' && /go\s+version\s+-m/.test(i.args)));
-  const runOnRuntime = df.stages.some((s) => s !== finalStage && (s.resolvedBase === finalStage.resolvedBase || s.base === finalStage.base)
-    && s.instructions.some((i) => i.keyword === 'RUN' && execForm(i.args) !== undefined));
-  if (goBuilds.length && (!versionCheck || !runOnRuntime)) {
-    f('B18', `no build-time self-check${!versionCheck ? ' (`go version -m` on the binary)' : ''}${!runOnRuntime ? ' (running the binary on the runtime base)' : ''}`, finalStage.from.line);
-  }
-
-  // B04: the ignore file, when it is known.
-  if (dockerignore === null) {
-    f('B04', 'no .dockerignore next to the Dockerfile: .git, .env files and local secrets enter the build context', 1);
-  } else if (dockerignore !== undefined) {
-    out.push(...checkDockerignore(dockerignore));
-  }
-  return out;
 }
 
-/** Checks a .dockerignore: the module files must stay in the context, secrets must stay out. */
-export function checkDockerignore(text: string): RawFinding[] {
-  const out: RawFinding[] = [];
+function b04(m: ImageModel, report: Report): void {
+  if (m.dockerignore === null) {
+    report({ message: 'no .dockerignore next to the Dockerfile: .git, .env files and local secrets enter the build context', line: 1 });
+  } else if (m.dockerignore !== undefined) {
+    checkDockerignoreText(m.dockerignore, report);
+  }
+}
+
+/** B04 on a .dockerignore alone: the module files must stay in the context, secrets must stay out. */
+export function checkDockerignoreText(text: string, report: Report): void {
   const lines = text.split('\n').map((l, i) => ({ p: l.trim(), line: i + 1 })).filter((l) => l.p && !l.p.startsWith('#'));
   for (const file of ['go.mod', 'go.sum']) {
     let excluded: number | undefined;
@@ -263,11 +62,10 @@ export function checkDockerignore(text: string): RawFinding[] {
       const neg = p.startsWith('!');
       if (globMatches(neg ? p.slice(1) : p, file)) excluded = neg ? undefined : line;
     }
-    if (excluded) out.push({ ruleId: 'B04', message: `.dockerignore excludes ${file}; the module layer needs it`, line: excluded });
+    if (excluded) report({ message: `.dockerignore excludes ${file}; the module layer needs it`, line: excluded });
   }
   const missing = ['.git', '.env'].filter((secret) => !lines.some(({ p }) => !p.startsWith('!') && globMatches(p, secret)));
-  if (missing.length) out.push({ ruleId: 'B04', message: `.dockerignore does not exclude ${missing.join(' or ')}`, severity: RuleSeverity.WARNING, line: 1 });
-  return out;
+  if (missing.length) report({ message: `.dockerignore does not exclude ${missing.join(' or ')}`, severity: S.WARNING, line: 1 });
 }
 
 /** Matches a .dockerignore pattern (filepath.Match syntax plus `**`) against a top-level file name. */
@@ -280,3 +78,248 @@ export function globMatches(pattern: string, file: string): boolean {
     return false;
   }
 }
+
+function b05(m: ImageModel, report: Report): void {
+  const argNames = new Set(m.settings.filter((s) => s.how === 'ARG').map((s) => s.key));
+  for (const s of m.settings) {
+    if (s.how === 'go env -w' && GO_ENV_W_KEYS.includes(s.key)) {
+      report({ message: `\`go env -w ${s.key}=…\` writes the Go env file, which silently wins over --build-arg ${s.key}`, line: s.line });
+    }
+    const value = s.value.trim();
+    if (s.key === 'GOPROXY' && s.how === 'ENV' && !/\$\{?GOPROXY\}?/.test(value) && !argNames.has('GOPROXY')) {
+      report({ message: `ENV GOPROXY=${value} is hard-coded: --build-arg GOPROXY cannot change it; declare ARG GOPROXY=<default> and ENV GOPROXY=\${GOPROXY}`, line: s.line });
+    }
+  }
+}
+
+/** Whether a GOPRIVATE/GONOSUMDB pattern list matches every module (its first element is a bare wildcard). */
+export function matchesEveryModule(patterns: string): boolean {
+  return patterns.split(',').some((p) => /^\*+$/.test(p.trim()) || p.trim().startsWith('*/'));
+}
+
+function b06(m: ImageModel, report: Report): void {
+  for (const s of m.settings) {
+    const value = s.value.trim();
+    if ((s.key === 'GONOSUMDB' || s.key === 'GOPRIVATE' || s.key === 'GONOSUMCHECK') && matchesEveryModule(value)) {
+      report({ message: `${s.key}=${value} (${s.how}) matches every module and switches the checksum database off for all of them`, line: s.line });
+    }
+    if (s.key === 'GOSUMDB' && /^off$/i.test(value)) report({ message: `GOSUMDB=off (${s.how}) switches off tamper detection for every module`, line: s.line });
+    if (s.key === 'GOINSECURE' && value !== '') report({ message: `GOINSECURE=${value} (${s.how}) fetches modules without TLS and without checksum verification`, line: s.line });
+    if (s.key === 'GOFLAGS' && /-insecure\b/.test(value)) report({ message: `GOFLAGS=${value} (${s.how}) allows insecure module fetches`, line: s.line });
+  }
+}
+
+function b07(m: ImageModel, report: Report): void {
+  for (const b of m.goBuilds) {
+    const goflags = `${b.env.GOFLAGS ?? ''} ${b.ins.args}`;
+    const missing = [!/-mod=readonly/.test(goflags) ? 'GOFLAGS=-mod=readonly' : '', b.env.GOTOOLCHAIN !== 'local' ? 'GOTOOLCHAIN=local' : ''].filter(Boolean);
+    if (missing.length) report({ message: `build without ${missing.join(' and ')}`, line: b.ins.line });
+  }
+}
+
+function b08(m: ImageModel, report: Report): void {
+  for (const s of m.settings) {
+    if ((s.how === 'ARG' || s.how === 'ENV') && SECRET_NAME.test(s.key)) {
+      report({ message: `${s.how} ${s.key} puts a credential into the image history; use RUN --mount=type=secret`, line: s.line });
+    }
+  }
+}
+
+function b09(m: ImageModel, report: Report): void {
+  for (const b of m.goBuilds) {
+    const noTrim = !/-trimpath/.test(b.ins.args);
+    const noStrip = !/-ldflags[= ]+["']?[^"']*-s\b[^"']*-w\b|-ldflags[= ]+["']?[^"']*-w\b[^"']*-s\b/.test(b.ins.args);
+    if (noTrim || noStrip) report({ message: `go build without ${[noTrim ? '-trimpath' : '', noStrip ? '-ldflags "-s -w"' : ''].filter(Boolean).join(' and ')}`, line: b.ins.line });
+  }
+}
+
+function b10(m: ImageModel, report: Report): void {
+  for (const b of m.goBuilds) {
+    if (!/--mount=type=cache/.test(b.ins.args)) report({ message: 'go build without cache mounts for /go/pkg/mod and /root/.cache/go-build', line: b.ins.line });
+  }
+}
+
+function b11(m: ImageModel, report: Report): void {
+  // Every FROM that is not a stage or scratch, resolved through ARG defaults.
+  const stageNames = new Set(m.dockerfile.stages.map((s) => s.name).filter(Boolean));
+  for (const s of m.dockerfile.stages) {
+    if (stageNames.has(s.base.toLowerCase()) || s.resolvedBase === 'scratch') continue;
+    if (!PINNED_REFERENCE.test(s.resolvedBase)) report({ message: `base "${s.resolvedBase}" is not pinned by digest`, line: s.from.line });
+  }
+}
+
+function b12(m: ImageModel, report: Report): void {
+  const base = m.finalBase;
+  if (base.shell === true || (base.libc !== undefined && !base.minimal)) {
+    report({
+      message: `runtime base "${m.finalRef}" ships a shell${base.libc === 'musl' || base.libc === 'glibc' ? ' and a package manager' : ''}; run on distroless static, Chainguard static or scratch`,
+      line: m.finalStage.from.line,
+    });
+  }
+}
+
+function b13(m: ImageModel, report: Report): void {
+  const user = [...m.finalStage.instructions].reverse().find((i) => i.keyword === 'USER');
+  if (!user) {
+    const nonrootBase = /:nonroot|chainguard\/static/.test(m.finalRef);
+    report({
+      message: nonrootBase ? `no USER: the image relies on "${m.finalRef}" to run as non-root` : 'no USER instruction: the container runs as root',
+      line: m.finalStage.from.line,
+      severity: nonrootBase ? S.WARNING : S.ERROR,
+    });
+    return;
+  }
+  const u = user.args.split(':')[0].trim();
+  if (u === '0' || u === 'root') report({ message: `USER ${user.args} runs as root`, line: user.line });
+  else if (!/^[0-9]+$/.test(u)) report({ message: `USER ${user.args} is not numeric: runAsNonRoot cannot verify it, the kubelet refuses to start the pod`, line: user.line });
+}
+
+function b14(m: ImageModel, report: Report): void {
+  const hasEntrypoint = m.finalStage.instructions.some((i) => i.keyword === 'ENTRYPOINT');
+  for (const kw of ['ENTRYPOINT', 'CMD']) {
+    const ins = [...m.finalStage.instructions].reverse().find((i) => i.keyword === kw);
+    if (!ins) continue;
+    const argv = execForm(ins.args);
+    if (!argv) {
+      if (kw === 'ENTRYPOINT' || !hasEntrypoint) report({ message: `${kw} ${ins.args} is shell form: /bin/sh -c becomes PID 1 and SIGTERM never reaches the Go binary`, line: ins.line });
+    } else if (SHELL.test(argv[0]) && argv.includes('-c')) {
+      report({ message: `${kw} ${ins.args} wraps the binary in a shell: SIGTERM stops at the shell`, line: ins.line });
+    }
+  }
+}
+
+function b14Workload(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods) {
+    for (const c of pod.containers) {
+      // A shell wrapper set in the manifest is PID 1 just as in the image.
+      const argv: string[] = [...(c.spec.command ?? []), ...(c.spec.args ?? [])];
+      if (SHELL.test(argv[0] ?? '') && argv.includes('-c')) {
+        report({ resource: pod.ref, field: `${c.path}.command`, message: `command ${JSON.stringify(argv)} runs a shell as PID 1: SIGTERM stops at the shell and the pod is killed after the grace period` });
+      }
+    }
+  }
+}
+
+function b15(m: ImageModel, report: Report): void {
+  for (const b of m.goBuilds) {
+    if (/-tags[= ]+["']?[^\s"']*\btimetzdata\b/.test(b.ins.args)) continue;
+    const tz = m.finalEnv.TZ;
+    if (tz && m.finalBase.zoneinfo === false) {
+      report({ message: `TZ=${tz} is set but "${m.finalRef}" has no zoneinfo and the binary does not embed it (-tags timetzdata): Go silently uses UTC`, line: b.ins.line, severity: S.ERROR });
+    } else {
+      report({ message: 'go build without -tags timetzdata: TZ only works where the runtime base carries zoneinfo', line: b.ins.line, severity: S.WARNING });
+    }
+  }
+  // TZ with no zoneinfo even without a visible go build (for example a pre-built binary).
+  if (m.goBuilds.length === 0 && m.finalEnv.TZ && m.finalBase.zoneinfo === false) {
+    const tzLine = m.finalStage.instructions.find((i) => i.keyword === 'ENV' && /\bTZ\b/.test(i.args))?.line;
+    const installs = m.finalStage.instructions.some((i) => i.keyword === 'RUN' && /tzdata/.test(i.args));
+    if (!installs) report({ message: `TZ=${m.finalEnv.TZ} is set but "${m.finalRef}" has no zoneinfo: Go silently uses UTC unless the binary embeds time/tzdata`, line: tzLine, severity: S.ERROR });
+  }
+}
+
+function b16(m: ImageModel, report: Report): void {
+  const hc = [...m.finalStage.instructions].reverse().find((i) => i.keyword === 'HEALTHCHECK');
+  if (!hc || /^NONE$/i.test(hc.args.trim())) return;
+  const cmd = hc.args.replace(/^(--\S+\s+)*/, '').replace(/^CMD\s+/i, '');
+  const argv = execForm(cmd);
+  const words = argv ?? cmd.split(/\s+/);
+  const tool = (words[0] ?? '').split('/').pop() ?? '';
+  const noTools = m.finalBase.shell === false;
+  if (!argv || ['wget', 'curl', 'sh', 'bash'].includes(tool)) {
+    report({
+      message: `HEALTHCHECK ${argv ? tool : 'in shell form'} needs ${argv ? tool : 'a shell'}${noTools ? `, which "${m.finalRef}" does not have: the check always fails` : ''}; call the service binary in exec form`,
+      line: hc.line,
+      severity: noTools ? S.ERROR : S.WARNING,
+    });
+  }
+}
+
+function b17(m: ImageModel, report: Report): void {
+  const labels = new Set(m.finalStage.instructions.filter((i) => i.keyword === 'LABEL').flatMap((i) => parseKeyValues(i.args).map(([k]) => k)));
+  const wanted = ['title', 'source', 'version', 'revision', 'created', 'base.name', 'base.digest']
+    .filter((k) => !labels.has(`org.opencontainers.image.${k}`))
+    .filter((k) => !(k === 'base.digest' && m.finalRef === 'scratch'));
+  if (wanted.length) report({ message: `missing OCI labels: ${wanted.map((k) => `org.opencontainers.image.${k}`).join(', ')}`, line: m.finalStage.from.line });
+}
+
+function b18(m: ImageModel, report: Report): void {
+  const stages = m.dockerfile.stages;
+  const versionCheck = stages.some((s) => s.instructions.some((i) => i.keyword === 'RUN' && /go\s+version\s+-m/.test(i.args)));
+  const runOnRuntime = stages.some((s) => s !== m.finalStage && (s.resolvedBase === m.finalStage.resolvedBase || s.base === m.finalStage.base)
+    && s.instructions.some((i) => i.keyword === 'RUN' && execForm(i.args) !== undefined));
+  if (m.goBuilds.length && (!versionCheck || !runOnRuntime)) {
+    report({ message: `no build-time self-check${!versionCheck ? ' (`go version -m` on the binary)' : ''}${!runOnRuntime ? ' (running the binary on the runtime base)' : ''}`, line: m.finalStage.from.line });
+  }
+}
+
+function b19(m: ImageModel, report: Report): void {
+  for (const b of m.goBuilds) {
+    if (b.env.CGO_ENABLED === '1') continue;
+    if (!(b.stage.platform ?? '').includes('BUILDPLATFORM')) {
+      report({ message: 'the build stage is not FROM --platform=$BUILDPLATFORM: other platforms compile under emulation', line: b.stage.from.line });
+    } else if (!/TARGETARCH/.test(b.ins.args + JSON.stringify(b.env))) {
+      report({ message: 'go build does not take GOARCH from $TARGETARCH: every platform gets the build platform\'s binary', line: b.ins.line });
+    }
+  }
+}
+
+function b20(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods) {
+    const recorded = pod.podMeta.annotations?.['golden-go.dev/image-digest'];
+    const field = `${pod.templatePath}metadata.annotations[golden-go.dev/image-digest]`;
+    const digests = pod.containers.map((c) => PINNED_REFERENCE.exec(c.spec.image ?? '')?.[1]).filter(Boolean);
+    if (!recorded) {
+      report({ resource: pod.ref, field, message: 'no pipeline-recorded digest (golden-go.dev/image-digest): nothing ties the pods to the signed, SBOM-attested build' });
+    } else if (!digests.includes(recorded)) {
+      report({ resource: pod.ref, field, message: `golden-go.dev/image-digest ${recorded} is not the digest the containers run (${digests.join(', ') || 'none'})`, severity: S.ERROR });
+    }
+  }
+}
+
+function b21(m: ImageModel, report: Report): void {
+  if (!/^docker\/dockerfile:1(\.\d+)*(-labs)?$/.test(m.dockerfile.directives.syntax ?? '')) {
+    report({ message: 'no "# syntax=docker/dockerfile:1" parser directive on the first line', line: 1 });
+  }
+}
+
+type Meta = Omit<RuleDefinition, 'id' | 'image' | 'workload'>;
+const E = S.ERROR;
+const W = S.WARNING;
+const meta = (title: string, severity: S, target: T, rationale: string, source: string, remediation: string, neverSuppressible?: string): Meta =>
+  ({ title, severity, target, rationale, source, remediation, ...(neverSuppressible ? { neverSuppressible } : {}) });
+
+/** The image rules, in id order. */
+export const BUILD_RULES: RuleDefinition[] = [
+  { id: 'B01', ...meta('static binary', E, T.IMAGE, 'A cgo binary needs the builder\'s C library at run time; on distroless static, Chainguard static or scratch it fails with "no such file or directory".', 'seed 000 §2.4, §3.1', 'Build with CGO_ENABLED=0 and prove it in the build (`go version -m` shows CGO_ENABLED=0).'), image: b01 },
+  { id: 'B02', ...meta('libc coherence', E, T.IMAGE, 'glibc symbols are versioned: a binary linked on a newer glibc, or on musl, does not load on an older glibc or on a libc-less base.', 'seed 000 §2.1–2.3', 'With cgo, use a runtime base of the builder\'s libc family and the same or a newer release (golang:*-trixie → distroless base-debian13).'), image: b02 },
+  { id: 'B03', ...meta('module layer first', W, T.IMAGE, 'Copying go.mod/go.sum and downloading modules before the source keeps the module layer cached and verified.', 'seed 000 ch.1', 'COPY go.mod go.sum → RUN go mod download && go mod verify → COPY the source.'), image: b03 },
+  { id: 'B04', ...meta('.dockerignore', E, T.IMAGE, 'Without one, .git, local .env files and secrets enter the build context; excluding go.mod or go.sum breaks the module layer.', 'seed 000 §3.2', 'Use the generated .dockerignore; never exclude go.mod or go.sum.'), image: b04 },
+  { id: 'B05', ...meta('GOPROXY as ARG→ENV', E, T.IMAGE, '`go env -w` writes a config file that silently wins over --build-arg GOPROXY.', 'seed 000 ch.1, §4', 'ARG GOPROXY=<default> then ENV GOPROXY=${GOPROXY} in the build stage.'), image: b05 },
+  {
+    id: 'B06',
+    ...meta('checksum database stays on', E, T.IMAGE, 'GONOSUMDB=*, GOPRIVATE=*, GOSUMDB=off or GOINSECURE switch off tamper detection: exactly what a hijacked GOPROXY exploits. Correction of seed 000 §4.3 and ch.5, which recommend GONOSUMDB="*".', 'seed 000 §4', 'List private module prefixes in GOPRIVATE/GONOSUMDB (github.com/acme/*), keep GOSUMDB.',
+      'the checksum database off for every module protects nobody: every consumer of the image inherits modules nobody verified, and no reason written for one service can vouch for that'),
+    image: b06,
+  },
+  { id: 'B07', ...meta('locked module graph', W, T.IMAGE, 'Without -mod=readonly the build may rewrite go.mod; without GOTOOLCHAIN=local it may download another toolchain.', 'seed 000 §4', 'ENV GOFLAGS=-mod=readonly GOTOOLCHAIN=local.'), image: b07 },
+  {
+    id: 'B08',
+    ...meta('secrets never in build args', E, T.IMAGE, 'Build arguments and ENV stay in the image history and in provenance attestations.', 'Docker build reference', 'Pass credentials with RUN --mount=type=secret (for example a netrc).',
+      'a credential in a build argument or ENV is in the image history of every copy of the image, forever: a suppression cannot take it back out'),
+    image: b08,
+  },
+  { id: 'B09', ...meta('reproducible build', W, T.IMAGE, 'Without -trimpath, fixed ldflags and SOURCE_DATE_EPOCH, two builds of the same commit differ and cannot be compared or verified.', 'seed 000 ch.5', 'go build -trimpath -ldflags "-s -w -X …", build time from SOURCE_DATE_EPOCH.'), image: b09 },
+  { id: 'B10', ...meta('build caches', W, T.IMAGE, 'Without cache mounts every build downloads modules and recompiles the standard library.', 'seed 000 ch.5', 'RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build …'), image: b10 },
+  { id: 'B11', ...meta('bases pinned by digest', W, T.IMAGE, 'A tag can be moved to other bytes at any time; only a digest names what was scanned and tested.', 'seed 000 ch.5', 'FROM name:tag@sha256:…; let Renovate bump the digest.'), image: b11 },
+  { id: 'B12', ...meta('minimal runtime', W, T.IMAGE, 'A shell and a package manager in the runtime image are attack surface and CVE noise.', 'seed 000 ch.5', 'Run on distroless static (Debian 13, nonroot), Chainguard static or an assembled scratch.'), image: b12 },
+  { id: 'B13', ...meta('numeric non-root user', E, T.IMAGE, 'runAsNonRoot can only verify a numeric user; root in the image defeats the restricted profile.', 'seeds 000 ch.5, 004', 'USER 65532:65532.'), image: b13 },
+  { id: 'B14', ...meta('exec-form entrypoint', E, T.IMAGE, 'A shell as PID 1 ignores SIGTERM: in-flight requests are cut off by SIGKILL after the grace period.', 'seed 004 ch.4', 'ENTRYPOINT ["/app"] (exec form, the Go binary itself).'), image: b14, workload: b14Workload },
+  { id: 'B15', ...meta('zoneinfo always present', E, T.IMAGE, 'An unknown TZ silently falls back to UTC in Go; scratch and musl images often have no zoneinfo.', 'seed 004 ch.2', 'Build with -tags timetzdata (or import time/tzdata).'), image: b15 },
+  { id: 'B16', ...meta('no shell healthcheck', E, T.IMAGE, 'Distroless and scratch have no wget, curl or shell: the HEALTHCHECK always fails. Correction of seed 004 ch.5.', 'seed 004 ch.5', 'HEALTHCHECK CMD ["/app", "healthcheck"] (exec form, the service binary), or none: Kubernetes uses probes.'), image: b16 },
+  { id: 'B17', ...meta('OCI labels', W, T.IMAGE, 'Without source/revision/version/created/base labels, registries and Renovate cannot trace the image.', 'seed 000 ch.5', 'LABEL org.opencontainers.image.{title,source,version,revision,created,base.name,base.digest}.'), image: b17 },
+  { id: 'B18', ...meta('build-time self-check', W, T.IMAGE, 'A build that never runs its binary on the runtime base ships images that cannot start.', 'seed 004 ch.1', 'A verify stage that checks `go version -m` and runs the binary (-version) on the runtime base.'), image: b18 },
+  { id: 'B19', ...meta('cross-compilation', W, T.IMAGE, 'Compiling under emulation is slow and fragile; Go cross-compiles natively.', 'seed 000 §3.3', 'FROM --platform=$BUILDPLATFORM for the builder, GOOS=$TARGETOS GOARCH=$TARGETARCH.'), image: b19 },
+  { id: 'B20', ...meta('SBOM and signature', W, T.KUBERNETES, 'Only a signed digest with an SBOM ties what runs to what was built; the manifests must carry that digest.', 'seed 000 ch.5', 'Sign the pushed digest with cosign, attach an SPDX SBOM, and pin exactly that digest (golden-go.dev/image-digest).'), workload: b20 },
+  { id: 'B21', ...meta('BuildKit syntax', W, T.IMAGE, 'Without the syntax directive, older builders miss cache/secret mounts.', 'seed 000 ch.5', '# syntax=docker/dockerfile:1 as the first line.'), image: b21 },
+];

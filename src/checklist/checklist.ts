@@ -4,7 +4,7 @@ import { ApiObject, App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IChecklistSubject, packageVersion, SUPPRESSION_ANNOTATION_PREFIX } from './engine';
 import { Finding, failingErrors, formatFinding, renderJson, renderMarkdown, renderSarif, toFindings } from './findings';
-import { ChecklistRules } from './rules';
+import { Suppression, validateSuppression } from './suppressions';
 
 const SUPPRESS_METADATA = 'golden-go:suppress';
 const REPORT_ID = 'GoldenChecklistReport';
@@ -27,8 +27,25 @@ export interface ChecklistFinding {
   readonly where: string;
   /** `Kind/namespace/name` of the object, for manifest rules. */
   readonly object?: string;
+  /**
+   * Where in the object, such as `spec.template.spec.containers[app].env[TZ]`, or the prop for a
+   * construct-time finding.
+   */
+  readonly field?: string;
   /** The written reason, for suppressed findings. */
   readonly reason?: string;
+  /** Where the suppression was declared, for suppressed findings. */
+  readonly suppressedBy?: string;
+}
+
+/** Options of `Checklist.suppress`. */
+export interface SuppressOptions {
+  /**
+   * Resources (`Kind/namespace/name`) or field paths (such as `spec.template.spec.securityContext.sysctls`
+   * or, for a construct-time check, the prop such as `replicas`) the suppression covers.
+   * @default - every finding of the rule under the scope
+   */
+  readonly appliesTo?: string[];
 }
 
 /** Where and whether the synth-time report is written. */
@@ -46,36 +63,41 @@ export interface ChecklistReportOptions {
 }
 
 /**
- * The golden checklist at synth time: every golden-go construct checks its rendered output; errors
- * fail the synth with the rule id, the construct path and the fix; warnings and suppressions go into
- * `golden-checklist.md`, `.json` and `.sarif` next to the manifests.
+ * The golden checklist at synth time: every golden-go construct's final output (after every escape
+ * hatch) is checked once per synth; errors fail the synth with the rule id, the construct path, the
+ * resource and field, and the fix; warnings and suppressions go into the report.
  */
 export class Checklist {
   /**
    * Suppresses a rule for a construct and everything below it, with a written reason. The reason is
    * recorded as an annotation on every object it covers and in the report, so reviewers see it.
-   * Call it on a parent before creating a construct to let a construct-time check pass.
+   * Call it on a parent before creating a construct to let a construct-time check pass. Rules that
+   * protect everyone downstream (`ChecklistRule.neverSuppressible`: B06, B08) cannot be suppressed.
    * @param scope construct (and its children) the suppression covers
    * @param ruleId rule id such as `R08`
    * @param reason why the rule does not apply here: at least a full sentence
+   * @param options what exactly it covers
    */
-  public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
-    ChecklistRules.get(ruleId);
-    const text = (reason ?? '').trim().replace(/\s+/g, ' ');
-    if (text.length < 20 || text.split(' ').length < 4) {
-      throw new Error(`reason: suppressing ${ruleId} needs a written reason of at least a sentence (4 words, 20 characters) that a reviewer can judge; got "${reason ?? ''}"`);
-    }
-    if (/[\n\r]/.test(reason)) throw new Error('reason: a single line, without line breaks');
-    scope.node.addMetadata(SUPPRESS_METADATA, { ruleId, reason: text });
+  public static suppress(scope: IConstruct, ruleId: string, reason: string, options: SuppressOptions = {}): void {
+    const text = validateSuppression(ruleId, reason, options.appliesTo);
+    scope.node.addMetadata(SUPPRESS_METADATA, { ruleId, reason: text, ...(options.appliesTo?.length ? { appliesTo: [...options.appliesTo] } : {}) });
     Checklist._annotate(scope);
   }
 
   /** The suppressions that apply to a construct (its own and its ancestors'), rule id → reason. */
   public static suppressionsFor(scope: IConstruct): Record<string, string> {
-    const out: Record<string, string> = {};
+    return Object.fromEntries(Checklist._suppressions(scope).map((s) => [s.ruleId, s.reason]));
+  }
+
+  /**
+   * The suppressions that apply to a construct, with what they cover and where they were declared.
+   * @internal
+   */
+  public static _suppressions(scope: IConstruct): Suppression[] {
+    const out: Suppression[] = [];
     for (const c of scope.node.scopes) {
       for (const m of c.node.metadata) {
-        if (m.type === SUPPRESS_METADATA) out[m.data.ruleId] = m.data.reason;
+        if (m.type === SUPPRESS_METADATA) out.push({ ruleId: m.data.ruleId, reason: m.data.reason, appliesTo: m.data.appliesTo, location: c.node.path || '(app)' });
       }
     }
     return out;
@@ -96,13 +118,8 @@ export class Checklist {
    * @internal
    */
   public static _register(subject: IChecklistSubject): void {
-    reportOf(subject);
-    subject.node.addValidation({
-      validate: () => {
-        const { findings } = evaluateOne(subject);
-        return failingErrors(findings).map((f) => formatFinding(f, false));
-      },
-    });
+    const report = reportOf(subject);
+    subject.node.addValidation({ validate: () => failingErrors(report.take(subject)).map((f) => formatFinding(f, false)) });
   }
 
   /**
@@ -112,8 +129,8 @@ export class Checklist {
   public static _annotate(scope: IConstruct): void {
     for (const c of scope.node.findAll()) {
       if (!ApiObject.isApiObject(c)) continue;
-      for (const [id, reason] of Object.entries(Checklist.suppressionsFor(c))) {
-        c.metadata.addAnnotation(`${SUPPRESSION_ANNOTATION_PREFIX}${id}`, reason);
+      for (const s of Checklist._suppressions(c)) {
+        c.metadata.addAnnotation(`${SUPPRESSION_ANNOTATION_PREFIX}${s.ruleId}`, s.reason);
       }
     }
   }
@@ -127,36 +144,57 @@ function isSubject(c: IConstruct): c is IChecklistSubject {
 
 function evaluateOne(subject: IChecklistSubject): { findings: Finding[]; ruleIds: string[] } {
   const { raw, ruleIds } = subject._checklist();
-  return { findings: toFindings(raw, subject.node.path, Checklist.suppressionsFor(subject)), ruleIds };
+  return { findings: toFindings(raw, subject.node.path, Checklist._suppressions(subject)), ruleIds };
 }
 
-function evaluate(scope: IConstruct): { findings: Finding[]; subjects: Array<{ where: string; ruleIds: string[] }> } {
+interface Evaluation {
+  readonly findings: Finding[];
+  readonly subjects: Array<{ where: string; ruleIds: string[] }>;
+  readonly bySubject: Map<IConstruct, Finding[]>;
+}
+
+function evaluate(scope: IConstruct): Evaluation {
   const findings: Finding[] = [];
   const subjects: Array<{ where: string; ruleIds: string[] }> = [];
+  const bySubject = new Map<IConstruct, Finding[]>();
   for (const c of scope.node.findAll()) {
     if (!isSubject(c)) continue;
     const r = evaluateOne(c);
     findings.push(...r.findings);
     subjects.push({ where: c.node.path, ruleIds: r.ruleIds });
+    bySubject.set(c, r.findings);
   }
-  return { findings, subjects };
+  return { findings, subjects, bySubject };
 }
 
-/** Writes the report of an app while it is validated (also when validation then fails). */
+/**
+ * The checklist of one app: evaluated once per synth, when cdk8s validates the root (which it does
+ * before any other construct); each subject's validation then reads its own findings.
+ */
 class ChecklistReport extends Construct {
   public options: ChecklistReportOptions = {};
+  private pending = new Map<IConstruct, Finding[]>();
 
   constructor(scope: Construct) {
     super(scope, REPORT_ID);
-    this.node.addValidation({ validate: () => this.write() });
+    scope.node.addValidation({ validate: () => this.evaluateAll() });
   }
 
-  private write(): string[] {
-    if (this.options.enabled === false) return [];
+  /** The findings of a subject from this synth's evaluation (evaluated now when validated on its own). */
+  public take(subject: IChecklistSubject): Finding[] {
+    const found = this.pending.get(subject);
+    if (!found) return evaluateOne(subject).findings;
+    this.pending.delete(subject);
+    return found;
+  }
+
+  private evaluateAll(): string[] {
     const root = this.node.root;
+    const { findings, subjects, bySubject } = evaluate(root);
+    this.pending = bySubject;
+    if (this.options.enabled === false) return [];
     const dir = this.options.directory ?? (root instanceof App ? root.outdir : undefined);
     if (!dir) return [];
-    const { findings, subjects } = evaluate(root);
     const input = { title: 'Golden checklist', subjects, findings, version: packageVersion() };
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'golden-checklist.md'), renderMarkdown(input));

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { RawFinding } from './findings';
-import { RuleSeverity } from './rules';
+import { RawFinding, RuleSeverity } from './rule';
+import { Suppression, suppressionFor } from './suppressions';
 import { ruleError } from '../core/errors';
 
 /** Annotation prefix that records a suppression on every object it covers. */
@@ -10,36 +10,42 @@ export const SUPPRESSION_ANNOTATION_PREFIX = 'golden-go.dev/suppressed.';
 
 /** A construct whose output the checklist checks on every synth. */
 export interface IChecklistSubject extends IConstruct {
-  /** Findings on the rendered output, before suppressions, and the rule ids evaluated. */
+  /** Findings on the final output, before suppressions, and the rule ids evaluated. */
   _checklist(): { raw: RawFinding[]; ruleIds: string[] };
 }
 
 /**
- * Collects construct-time violations: an error is thrown unless its rule is suppressed for the construct,
- * in which case it is recorded and rendering goes on with what the user asked for.
+ * Collects what construction notices, as typed findings: an error is thrown unless a suppression of
+ * the construct covers it (then it is recorded and rendering goes on with what the user asked for);
+ * warnings are kept for the report.
  */
 export class RuleGate {
   /** Suppressed construct-time violations, reported as such. */
   public readonly suppressed: RawFinding[] = [];
+  /** Construct-time warnings. */
+  public readonly warnings: RawFinding[] = [];
 
-  constructor(private readonly suppressions: Record<string, string>) {}
+  constructor(private readonly suppressions: Suppression[] = []) {}
 
-  /** Throws `[ruleId] prop: message` unless the rule is suppressed. */
+  /** Throws `[ruleId] prop: message` unless a suppression covers the rule (and prop). */
   public error(ruleId: string, prop: string, message: string): void {
-    if (this.suppressions[ruleId]) {
-      this.suppressed.push({ ruleId, message: `${prop}: ${message}`, severity: RuleSeverity.ERROR });
+    const finding: RawFinding = { ruleId, field: prop, message, severity: RuleSeverity.ERROR };
+    if (suppressionFor(finding, this.suppressions)) {
+      this.suppressed.push(finding);
       return;
     }
     throw ruleError(ruleId, prop, message);
   }
+
+  /** Records a warning. */
+  public warn(ruleId: string, prop: string, message: string): void {
+    this.warnings.push({ ruleId, field: prop, message, severity: RuleSeverity.WARNING });
+  }
 }
 
-/** Turns `[B11] prop: message` lines (construct warnings, suppressed violations) into raw findings. */
-export function ruleMessages(messages: string[], severity: RuleSeverity): RawFinding[] {
-  return messages.flatMap((w) => {
-    const m = /^\[([BR]\d{2})\] (.*)$/s.exec(w);
-    return m ? [{ ruleId: m[1], message: m[2], severity }] : [];
-  });
+/** `[B11] prop: message`, how construct-time findings are shown (the `warnings` properties). */
+export function displayFinding(f: RawFinding): string {
+  return `[${f.ruleId}] ${f.field ? `${f.field}: ` : ''}${f.message}`;
 }
 
 /** The installed golden-go version, for SARIF. */

@@ -1,15 +1,9 @@
-import { ChecklistRules, RuleSeverity } from './rules';
+import { RawFinding } from './rule';
+import { ChecklistRules } from './rules';
+import { RuleSeverity } from './severity';
+import { Suppression, suppressionFor } from './suppressions';
 
-/** A rule violation found by a check, before suppressions are applied. */
-export interface RawFinding {
-  readonly ruleId: string;
-  readonly message: string;
-  /** Overrides the rule's severity (for example a softer form of an error rule). */
-  readonly severity?: RuleSeverity;
-  readonly line?: number;
-  /** `Kind/namespace/name` of a Kubernetes object. */
-  readonly object?: string;
-}
+export type { RawFinding } from './rule';
 
 /** Final status of a finding. */
 export type FindingStatus = 'fail' | 'suppressed';
@@ -26,33 +20,40 @@ export interface Finding {
   readonly where: string;
   readonly file?: string;
   readonly line?: number;
+  /** `Kind/namespace/name` of the Kubernetes object. */
   readonly object?: string;
+  /** Where in the object, such as `spec.template.spec.containers[app].env[TZ]`. */
+  readonly field?: string;
   /** The written reason, for suppressed findings. */
   readonly reason?: string;
+  /** Where the suppression was declared (construct path, annotation or Dockerfile line). */
+  readonly suppressedBy?: string;
 }
 
-/** Applies the rule catalog and suppressions to raw findings. */
-export function toFindings(raw: RawFinding[], where: string, suppressions: Record<string, string>, file?: string): Finding[] {
+/** Applies the rule catalog and suppressions to raw findings (a never-suppressible rule ignores suppressions). */
+export function toFindings(raw: RawFinding[], where: string, suppressions: Suppression[], file?: string): Finding[] {
   const seen = new Set<string>();
   const out: Finding[] = [];
   for (const r of raw) {
-    const key = `${r.ruleId}|${r.object ?? ''}|${r.line ?? ''}|${r.message}`;
+    const key = `${r.ruleId}|${r.resource ?? ''}|${r.field ?? ''}|${r.line ?? ''}|${r.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const rule = ChecklistRules.get(r.ruleId);
-    const reason = suppressions[r.ruleId];
+    const s = suppressionFor(r, suppressions);
     out.push({
       ruleId: r.ruleId,
       title: rule.title,
       severity: r.severity ?? rule.severity,
-      status: reason ? 'suppressed' : 'fail',
+      status: s ? 'suppressed' : 'fail',
       message: r.message,
       remediation: rule.remediation,
       where,
       file,
       line: r.line,
-      object: r.object,
-      reason,
+      object: r.resource,
+      field: r.field,
+      reason: s?.reason,
+      suppressedBy: s?.location,
     });
   }
   return out;
@@ -69,7 +70,7 @@ export function failingErrors(findings: Finding[]): Finding[] {
  */
 export function formatFinding(f: Finding, withWhere: boolean = true): string {
   const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : f.where;
-  const loc = [withWhere ? where : '', f.object ?? ''].filter(Boolean).join(' ');
+  const loc = [withWhere ? where : '', f.object ?? '', f.field ?? ''].filter(Boolean).join(' ');
   const status = f.status === 'suppressed' ? `suppressed: ${f.reason}` : f.severity;
   return `[${f.ruleId}] ${loc ? `${loc}: ` : ''}${f.message} (${status}; fix: ${f.remediation})`;
 }
@@ -108,8 +109,8 @@ export function renderMarkdown(input: ReportInput): string {
       }
       for (const f of mine) {
         const status = f.status === 'suppressed' ? 'suppressed' : f.severity === RuleSeverity.ERROR ? '**error**' : 'warning';
-        const where = `${subject.where}${f.line ? `:${f.line}` : ''}${f.object ? ` (${f.object})` : ''}`;
-        const why = f.status === 'suppressed' ? `${f.message} — suppressed: ${f.reason}` : `${f.message} Fix: ${f.remediation}`;
+        const where = `${subject.where}${f.line ? `:${f.line}` : ''}${f.object ? ` (${[f.object, f.field].filter(Boolean).join(' ')})` : ''}`;
+        const why = f.status === 'suppressed' ? `${f.message} — suppressed: ${f.reason} (${f.suppressedBy})` : `${f.message} Fix: ${f.remediation}`;
         out.push(`| ${id} ${escapeCell(rule.title)} | ${status} | ${escapeCell(where)} | ${escapeCell(why)} |`);
       }
     }

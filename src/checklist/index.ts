@@ -2,5 +2,6 @@
 // that runs them on final outputs once per synth, suppressions, typed findings and their reports,
 // and `audit` of foreign Dockerfiles and manifests (with the parsers it needs).
 // May import: core. Never: image, service, policy, publish, cli, pulumi (they feed it models).
+export * from './severity';
 export * from './rules';
 export * from './checklist';

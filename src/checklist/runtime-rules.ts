@@ -1,54 +1,34 @@
-import { RawFinding } from './findings';
-import { RuleSeverity } from './rules';
+// R01–R17: running it. Each rule is its data and its one check over the WorkloadModel.
+import { Report, RuleDefinition, RuleSeverity as S, RuleTarget as T } from './rule';
+import { PodModel, selects, WorkloadModel } from './workload-model';
 import { PINNED_REFERENCE, SECRET_NAME } from '../core/constants';
 import { quantityToBytes } from '../core/quantity';
 import { SysctlClass, Sysctls } from '../core/sysctls';
 
-/** Rule ids the manifest checks evaluate. */
-export const KUBERNETES_RULE_IDS = ['B14', 'B20', 'R01', 'R02', 'R03', 'R04', 'R05', 'R06', 'R07', 'R08', 'R09', 'R10', 'R11', 'R12', 'R13', 'R14', 'R15', 'R16', 'R17'];
-
-const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
 const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod']);
 const K8S_UNIT = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E|m)$/;
 const GO_MEMLIMIT = /^([0-9]+)(B|KiB|MiB|GiB|TiB)?$/;
 const GO_UNITS: Record<string, number> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
 
-/** Options of the manifest checks. */
-export interface K8sCheckOptions {
-  /** Target Kubernetes release for sysctl classification. */
-  readonly kubernetesVersion: string;
+const TIME_ZONES = new Map<string, boolean>();
+
+/** Whether `tz` names an IANA time zone that Go's embedded tzdata resolves (cached: ICU lookups are slow). */
+export function isValidTimeZone(tz: string): boolean {
+  let valid = TIME_ZONES.get(tz);
+  if (valid === undefined) {
+    valid = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz) && resolvesTimeZone(tz);
+    TIME_ZONES.set(tz, valid);
+  }
+  return valid;
 }
 
-interface PodView {
-  readonly kind: string;
-  readonly ref: string;
-  readonly meta: any;
-  readonly podMeta: any;
-  readonly spec: any;
-  readonly namespace: string;
-}
-
-export function objectRef(o: any): string {
-  return `${o?.kind ?? '?'}/${o?.metadata?.namespace ?? '-'}/${o?.metadata?.name ?? '?'}`;
-}
-
-function podView(o: any): PodView | undefined {
-  if (!o || typeof o !== 'object' || !WORKLOADS.has(o.kind)) return undefined;
-  const ns = o.metadata?.namespace ?? 'default';
-  if (o.kind === 'Pod') return { kind: o.kind, ref: objectRef(o), meta: o.metadata ?? {}, podMeta: o.metadata ?? {}, spec: o.spec ?? {}, namespace: ns };
-  const template = o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
-  if (!template) return undefined;
-  return { kind: o.kind, ref: objectRef(o), meta: o.metadata ?? {}, podMeta: template.metadata ?? {}, spec: template.spec ?? {}, namespace: ns };
-}
-
-/** Whether a `matchLabels` selector selects pods with these labels; an empty selector selects every pod. */
-function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!selector) return false;
-  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
-}
-
-function envMap(container: any): Record<string, any> {
-  return Object.fromEntries((container.env ?? []).map((e: any) => [e.name, e]));
+function resolvesTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function seconds(value: string | undefined): number | undefined {
@@ -68,166 +48,138 @@ function probeKey(p: any): string | undefined {
   return undefined;
 }
 
-/** Whether `tz` names an IANA time zone that Go's embedded tzdata resolves. */
-export function isValidTimeZone(tz: string): boolean {
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+const podSpec = (pod: PodModel, field: string) => `${pod.templatePath}spec.${field}`;
+
+function r01(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods) {
+    for (const c of pod.containers) {
+      const image: string = c.spec.image ?? '';
+      if (PINNED_REFERENCE.test(image)) continue;
+      report({ resource: pod.ref, field: `${c.path}.image`, message: `image "${c.spec.image}" is not pinned by digest${/:latest$/.test(image) || !/:[^/]+$/.test(image) ? ' (":latest" or no tag)' : ''}` });
+    }
   }
 }
 
-/** Checks Kubernetes objects (one service's, or a whole audited set) against the workload rules. */
-export function checkManifests(objects: any[], options: K8sCheckOptions): RawFinding[] {
-  const out: RawFinding[] = [];
-  const f = (ruleId: string, object: string, message: string, severity?: RuleSeverity) => out.push({ ruleId, object, message, severity });
-  const hpas = objects.filter((o) => o?.kind === 'HorizontalPodAutoscaler');
-  const pdbs = objects.filter((o) => o?.kind === 'PodDisruptionBudget');
-  const policies = objects.filter((o) => o?.kind === 'NetworkPolicy');
-
-  for (const o of objects) {
-    if (o?.metadata && (o.metadata.creationTimestamp || o.metadata.generateName)) {
-      f('R17', objectRef(o), o.metadata.generateName ? 'generateName makes every apply create a new, differently named object' : 'metadata.creationTimestamp is set: every synth becomes a diff');
-    }
-    if (o?.kind === 'HorizontalPodAutoscaler' && (o.spec?.minReplicas ?? 1) < 2) {
-      f('R12', objectRef(o), `HorizontalPodAutoscaler minReplicas ${o.spec?.minReplicas ?? 1} can scale the service down to one pod`);
+function r02(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods.filter((p) => LONG_RUNNING.has(p.kind))) {
+    for (const c of pod.containers) {
+      const missing = ['startupProbe', 'readinessProbe', 'livenessProbe'].filter((p) => !c.spec[p]);
+      if (missing.length) report({ resource: pod.ref, field: c.path, message: `missing ${missing.join(', ')}` });
+      const r = probeKey(c.spec.readinessProbe);
+      if (r && r === probeKey(c.spec.livenessProbe)) {
+        report({ resource: pod.ref, field: `${c.path}.livenessProbe`, message: `readiness and liveness probe the same endpoint (${r}): a busy pod gets restarted instead of taken out of rotation` });
+      }
     }
   }
+}
 
-  for (const o of objects) {
-    const pod = podView(o);
-    if (!pod) continue;
-    const { ref, spec, podMeta } = pod;
-    const containers: any[] = spec.containers ?? [];
-    const podSc = spec.securityContext ?? {};
-    const annotations = podMeta.annotations ?? {};
-
-    // R15 on the workload.
-    const wanted = ['name', 'instance', 'version', 'component', 'part-of', 'managed-by'].filter((k) => !(pod.meta.labels ?? {})[`app.kubernetes.io/${k}`]);
-    if (wanted.length) f('R15', ref, `missing recommended labels: ${wanted.map((k) => `app.kubernetes.io/${k}`).join(', ')}`);
-
-    // R14 and B20 from the pod annotations.
-    if (!annotations['golden-go.dev/signer']) f('R14', ref, 'no expected signer recorded (golden-go.dev/signer): an admission policy has nothing to enforce');
-    const recorded = annotations['golden-go.dev/image-digest'];
-    const digests = containers.map((c) => PINNED_REFERENCE.exec(c.image ?? '')?.[1]).filter(Boolean);
-    if (!recorded) f('B20', ref, 'no pipeline-recorded digest (golden-go.dev/image-digest): nothing ties the pods to the signed, SBOM-attested build');
-    else if (!digests.includes(recorded)) f('B20', ref, `golden-go.dev/image-digest ${recorded} is not the digest the containers run (${digests.join(', ') || 'none'})`, RuleSeverity.ERROR);
-
-    // R08 sysctls.
-    for (const s of podSc.sysctls ?? []) {
-      let name: string;
-      try {
-        name = Sysctls.normalize(s.name);
-      } catch {
-        f('R08', ref, `sysctl "${s.name}" is not a valid name`);
-        continue;
-      }
-      if (spec.hostNetwork && name.startsWith('net.')) {
-        f('R08', ref, `${name} is a net.* sysctl and hostNetwork is true: the API server rejects the pod`);
-        continue;
-      }
-      const cls = Sysctls.classify(name, options.kubernetesVersion);
-      if (cls === SysctlClass.NODE_LEVEL) f('R08', ref, `${name} is a node-level sysctl: no kubelet accepts it from a pod (SysctlForbidden)`);
-      if (cls === SysctlClass.NAMESPACED_UNSAFE) {
-        f('R08', ref, `${name} is not in the Kubernetes ${options.kubernetesVersion} safe set: pods start only where kubelets allow it (--allowed-unsafe-sysctls) in a PSA-privileged namespace`, RuleSeverity.WARNING);
-      }
-    }
-
-    // R07 pod level.
-    const podProblems: string[] = [];
-    if (spec.automountServiceAccountToken !== false) podProblems.push('automountServiceAccountToken is not false');
-    if (!spec.serviceAccountName || spec.serviceAccountName === 'default') podProblems.push('runs as the default ServiceAccount');
-    if (spec.hostNetwork || spec.hostPID || spec.hostIPC) podProblems.push('shares a host namespace');
-    if (podProblems.length) f('R07', ref, podProblems.join('; '));
-
-    const grace = spec.terminationGracePeriodSeconds ?? 30;
-    for (const c of containers) {
-      const cref = `${ref} container ${c.name}`;
-      const env = envMap(c);
-      const sc = c.securityContext ?? {};
-
-      // R01
-      if (!PINNED_REFERENCE.test(c.image ?? '')) {
-        f('R01', cref, `image "${c.image}" is not pinned by digest${/:latest$/.test(c.image ?? '') || !/:[^/]+$/.test(c.image ?? '') ? ' (":latest" or no tag)' : ''}`);
-      }
-
-      // B14: a shell wrapper set in the manifest is PID 1 just as in the image.
-      const argv: string[] = [...(c.command ?? []), ...(c.args ?? [])];
-      if (/^(\/(usr\/)?bin\/)?(sh|bash|ash|dash)$/.test(argv[0] ?? '') && argv.includes('-c')) {
-        f('B14', cref, `command ${JSON.stringify(argv)} runs a shell as PID 1: SIGTERM stops at the shell and the pod is killed after the grace period`);
-      }
-
-      // R02
-      if (LONG_RUNNING.has(pod.kind)) {
-        const missing = ['startupProbe', 'readinessProbe', 'livenessProbe'].filter((p) => !c[p]);
-        if (missing.length) f('R02', cref, `missing ${missing.join(', ')}`);
-        const r = probeKey(c.readinessProbe);
-        const l = probeKey(c.livenessProbe);
-        if (r && l && r === l) f('R02', cref, `readiness and liveness probe the same endpoint (${r}): a busy pod gets restarted instead of taken out of rotation`);
-      }
-
-      // R03
-      const req = c.resources?.requests ?? {};
-      const lim = c.resources?.limits ?? {};
-      const missingRes = [...['cpu', 'memory', 'ephemeral-storage'].filter((k) => req[k] === undefined).map((k) => `requests.${k}`),
+function r03(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods) {
+    for (const c of pod.containers) {
+      const req = c.spec.resources?.requests ?? {};
+      const lim = c.spec.resources?.limits ?? {};
+      const missing = [...['cpu', 'memory', 'ephemeral-storage'].filter((k) => req[k] === undefined).map((k) => `requests.${k}`),
         ...['memory', 'ephemeral-storage'].filter((k) => lim[k] === undefined).map((k) => `limits.${k}`)];
-      if (missingRes.length) f('R03', cref, `missing ${missingRes.join(', ')}`);
+      if (missing.length) report({ resource: pod.ref, field: `${c.path}.resources`, message: `missing ${missing.join(', ')}` });
+    }
+  }
+}
 
-      // R04
-      let limitBytes: number | undefined;
-      try {
-        limitBytes = lim.memory !== undefined ? quantityToBytes(String(lim.memory)) : undefined;
-      } catch {
-        limitBytes = undefined;
-      }
-      const gml = env.GOMEMLIMIT;
+function memoryLimitBytes(limit: unknown): number | undefined {
+  try {
+    return limit !== undefined ? quantityToBytes(String(limit)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function r04(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods) {
+    for (const c of pod.containers) {
+      const lim = c.spec.resources?.limits ?? {};
+      const limitBytes = memoryLimitBytes(lim.memory);
+      const gml = c.env.GOMEMLIMIT;
+      const field = `${c.path}.env[GOMEMLIMIT]`;
       if (gml?.value !== undefined) {
         const v = String(gml.value).trim();
-        const m = GO_MEMLIMIT.exec(v);
-        if (v === 'off') {
-          // an explicit choice
-        } else if (!m) {
-          f('R04', cref, `GOMEMLIMIT=${v} is malformed for Go${K8S_UNIT.test(v) ? ' (a Kubernetes unit: Go accepts B, KiB, MiB, GiB, TiB)' : ''}: the program dies at start with "malformed GOMEMLIMIT"`);
-        } else if (limitBytes !== undefined && Number(m[1]) * GO_UNITS[m[2] ?? 'B'] >= limitBytes) {
-          f('R04', cref, `GOMEMLIMIT=${v} is not below the memory limit ${lim.memory}: the OOM killer strikes before the GC reacts`);
+        const parsed = GO_MEMLIMIT.exec(v);
+        if (v === 'off') continue; // an explicit choice
+        if (!parsed) {
+          report({ resource: pod.ref, field, message: `GOMEMLIMIT=${v} is malformed for Go${K8S_UNIT.test(v) ? ' (a Kubernetes unit: Go accepts B, KiB, MiB, GiB, TiB)' : ''}: the program dies at start with "malformed GOMEMLIMIT"` });
+        } else if (limitBytes !== undefined && Number(parsed[1]) * GO_UNITS[parsed[2] ?? 'B'] >= limitBytes) {
+          report({ resource: pod.ref, field, message: `GOMEMLIMIT=${v} is not below the memory limit ${lim.memory}: the OOM killer strikes before the GC reacts` });
         }
-      } else if (limitBytes !== undefined && !env.AUTOMEMLIMIT && !gml?.valueFrom) {
-        f('R04', cref, `no GOMEMLIMIT for the ${lim.memory} memory limit: Go does not read the cgroup limit and grows until the OOM killer stops it`, RuleSeverity.WARNING);
+      } else if (limitBytes !== undefined && !c.env.AUTOMEMLIMIT && !gml?.valueFrom) {
+        report({ resource: pod.ref, field, message: `no GOMEMLIMIT for the ${lim.memory} memory limit: Go does not read the cgroup limit and grows until the OOM killer stops it`, severity: S.WARNING });
       }
+    }
+  }
+}
 
-      // R05
-      const gmp = env.GOMAXPROCS;
-      if (gmp?.value !== undefined) {
-        const n = Number(gmp.value);
-        const cpu = lim.cpu !== undefined ? Math.ceil(String(lim.cpu).endsWith('m') ? Number(String(lim.cpu).slice(0, -1)) / 1000 : Number(lim.cpu)) : undefined;
-        f('R05', cref, cpu !== undefined && n > cpu
+function r05(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods) {
+    for (const c of pod.containers) {
+      const gmp = c.env.GOMAXPROCS;
+      if (gmp?.value === undefined) continue;
+      const lim = c.spec.resources?.limits ?? {};
+      const n = Number(gmp.value);
+      const cpu = lim.cpu !== undefined ? Math.ceil(String(lim.cpu).endsWith('m') ? Number(String(lim.cpu).slice(0, -1)) / 1000 : Number(lim.cpu)) : undefined;
+      report({
+        resource: pod.ref,
+        field: `${c.path}.env[GOMAXPROCS]`,
+        message: cpu !== undefined && n > cpu
           ? `GOMAXPROCS=${gmp.value} is pinned above the CPU limit ${lim.cpu}: the process is throttled`
-          : `GOMAXPROCS=${gmp.value} is pinned: Go 1.25+ would follow the CPU limit (and in-place resizes) by itself`);
-      }
+          : `GOMAXPROCS=${gmp.value} is pinned: Go 1.25+ would follow the CPU limit (and in-place resizes) by itself`,
+      });
+    }
+  }
+}
 
-      // R06
-      const pre = c.lifecycle?.preStop;
+function r06(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods) {
+    const grace = pod.spec.terminationGracePeriodSeconds ?? 30;
+    for (const c of pod.containers) {
+      const pre = c.spec.lifecycle?.preStop;
       let preStopSeconds = 0;
       if (pre?.sleep) preStopSeconds = Number(pre.sleep.seconds ?? 0);
       if (pre?.exec) {
         const cmd: string[] = pre.exec.command ?? [];
-        const m = /\bsleep\s+([0-9.]+)/.exec(cmd.join(' '));
-        if (m) {
-          preStopSeconds = Number(m[1]);
-          const shellLess = /distroless|chainguard|scratch/.test(c.image ?? '');
-          f('R06', cref, `preStop runs \`${cmd.join(' ')}\`: ${shellLess ? 'the image has no sleep binary, so the hook fails and the delay never happens' : 'it needs a sleep binary in the image'}; use the preStop sleep action (Kubernetes 1.30+)`,
-            shellLess ? RuleSeverity.ERROR : RuleSeverity.WARNING);
+        const sleep = /\bsleep\s+([0-9.]+)/.exec(cmd.join(' '));
+        if (sleep) {
+          preStopSeconds = Number(sleep[1]);
+          const shellLess = /distroless|chainguard|scratch/.test(c.spec.image ?? '');
+          report({
+            resource: pod.ref,
+            field: `${c.path}.lifecycle.preStop`,
+            severity: shellLess ? S.ERROR : S.WARNING,
+            message: `preStop runs \`${cmd.join(' ')}\`: ${shellLess ? 'the image has no sleep binary, so the hook fails and the delay never happens' : 'it needs a sleep binary in the image'}; use the preStop sleep action (Kubernetes 1.30+)`,
+          });
         }
       }
-      const drain = seconds(env.SHUTDOWN_DRAIN_TIMEOUT?.value) ?? 0;
-      const appDelay = seconds(env.SHUTDOWN_DELAY?.value) ?? 0;
+      const drain = seconds(c.env.SHUTDOWN_DRAIN_TIMEOUT?.value) ?? 0;
+      const appDelay = seconds(c.env.SHUTDOWN_DELAY?.value) ?? 0;
       if (preStopSeconds + appDelay + drain > grace) {
-        f('R06', cref, `terminationGracePeriodSeconds ${grace} is shorter than preStop ${preStopSeconds} s + app delay ${appDelay} s + drain ${drain} s: SIGKILL cuts off in-flight requests`);
+        report({
+          resource: pod.ref,
+          field: podSpec(pod, 'terminationGracePeriodSeconds'),
+          message: `terminationGracePeriodSeconds ${grace} is shorter than preStop ${preStopSeconds} s + app delay ${appDelay} s + drain ${drain} s: SIGKILL cuts off in-flight requests`,
+        });
       }
+    }
+  }
+}
 
-      // R07 container level
+function r07(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods) {
+    const spec = pod.spec;
+    const podSc = spec.securityContext ?? {};
+    const podProblems: string[] = [];
+    if (spec.automountServiceAccountToken !== false) podProblems.push('automountServiceAccountToken is not false');
+    if (!spec.serviceAccountName || spec.serviceAccountName === 'default') podProblems.push('runs as the default ServiceAccount');
+    if (spec.hostNetwork || spec.hostPID || spec.hostIPC) podProblems.push('shares a host namespace');
+    if (podProblems.length) report({ resource: pod.ref, field: podSpec(pod, ''), message: podProblems.join('; ') });
+    for (const c of pod.containers) {
+      const sc = c.spec.securityContext ?? {};
       const problems: string[] = [];
       if (!(sc.runAsNonRoot ?? podSc.runAsNonRoot)) problems.push('runAsNonRoot is not true');
       if ((sc.runAsUser ?? podSc.runAsUser) === 0) problems.push('runAsUser is 0');
@@ -238,45 +190,163 @@ export function checkManifests(objects: any[], options: K8sCheckOptions): RawFin
       const seccomp = sc.seccompProfile?.type ?? podSc.seccompProfile?.type;
       if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') problems.push('no RuntimeDefault seccomp profile');
       if (sc.readOnlyRootFilesystem !== true) problems.push('the root filesystem is writable');
-      if (problems.length) f('R07', cref, problems.join('; '));
-
-      // R09
-      const tz = env.TZ?.value;
-      if (tz !== undefined && !isValidTimeZone(String(tz))) f('R09', cref, `TZ=${tz} is not an IANA time zone: Go silently uses UTC`);
-
-      // R10
-      const logs: string[] = [];
-      if (c.terminationMessagePolicy !== 'FallbackToLogsOnError') logs.push('terminationMessagePolicy is not FallbackToLogsOnError');
-      if (!env.NO_COLOR) logs.push('NO_COLOR is not set');
-      if (logs.length) f('R10', cref, logs.join('; '));
-
-      // R11
-      if (!(c.ports ?? []).some((p: any) => p.name === 'metrics')) f('R11', cref, 'no container port named "metrics"');
-
-      // R16
-      for (const e of c.env ?? []) {
-        if (e.valueFrom?.secretKeyRef) f('R16', cref, `env ${e.name} reads Secret ${e.valueFrom.secretKeyRef.name}: mount it as a file`);
-        else if (e.value !== undefined && SECRET_NAME.test(e.name)) f('R16', cref, `env ${e.name} holds what looks like a secret in plain text`);
-      }
-      for (const e of c.envFrom ?? []) {
-        if (e.secretRef) f('R16', cref, `envFrom Secret ${e.secretRef.name}: mount it as files`);
-      }
+      if (problems.length) report({ resource: pod.ref, field: `${c.path}.securityContext`, message: problems.join('; ') });
     }
-
-    // R12 and R13 need the other objects.
-    if (pod.kind === 'Deployment' || pod.kind === 'StatefulSet') {
-      const hpa = hpas.find((h) => h.spec?.scaleTargetRef?.kind === pod.kind && h.spec?.scaleTargetRef?.name === pod.meta.name);
-      if (!hpa && (o.spec?.replicas ?? 1) < 2) f('R12', ref, `${o.spec?.replicas ?? 1} replica(s) and no HorizontalPodAutoscaler: every drain and rollout is downtime`);
-      if (!pdbs.some((p) => (p.metadata?.namespace ?? 'default') === pod.namespace && selects(p.spec?.selector?.matchLabels ?? {}, podMeta.labels))) f('R12', ref, 'no PodDisruptionBudget selects the pods');
-      const mu = o.spec?.strategy?.rollingUpdate?.maxUnavailable;
-      if (pod.kind === 'Deployment' && (o.spec?.strategy?.type === 'Recreate' || (mu !== undefined && mu !== 0 && mu !== '0%'))) {
-        f('R12', ref, `rollouts may remove pods before new ones are ready (${o.spec?.strategy?.type === 'Recreate' ? 'Recreate' : `maxUnavailable ${mu}`})`);
-      }
-      if (!spec.topologySpreadConstraints?.length) f('R12', ref, 'no topologySpreadConstraints: replicas may share a node or zone');
-    }
-    const covered = policies.some((p) => (p.metadata?.namespace ?? 'default') === pod.namespace && selects(p.spec?.podSelector?.matchLabels ?? {}, podMeta.labels)
-      && (p.spec?.policyTypes ?? []).includes('Ingress') && (p.spec?.policyTypes ?? []).includes('Egress'));
-    if (!covered) f('R13', ref, 'no NetworkPolicy in the set selects the pods for both ingress and egress');
   }
-  return out;
 }
+
+function r08(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods) {
+    const field = podSpec(pod, 'securityContext.sysctls');
+    for (const s of pod.spec.securityContext?.sysctls ?? []) {
+      let name: string;
+      try {
+        name = Sysctls.normalize(s.name);
+      } catch {
+        report({ resource: pod.ref, field, message: `sysctl "${s.name}" is not a valid name` });
+        continue;
+      }
+      if (pod.spec.hostNetwork && name.startsWith('net.')) {
+        report({ resource: pod.ref, field, message: `${name} is a net.* sysctl and hostNetwork is true: the API server rejects the pod` });
+        continue;
+      }
+      const cls = Sysctls.classify(name, m.kubernetesVersion);
+      if (cls === SysctlClass.NODE_LEVEL) report({ resource: pod.ref, field, message: `${name} is a node-level sysctl: no kubelet accepts it from a pod (SysctlForbidden)` });
+      if (cls === SysctlClass.NAMESPACED_UNSAFE) {
+        report({
+          resource: pod.ref,
+          field,
+          severity: S.WARNING,
+          message: `${name} is not in the Kubernetes ${m.kubernetesVersion} safe set: pods start only where kubelets allow it (--allowed-unsafe-sysctls) in a PSA-privileged namespace`,
+        });
+      }
+    }
+  }
+}
+
+function r09(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods) {
+    for (const c of pod.containers) {
+      const tz = c.env.TZ?.value;
+      if (tz !== undefined && !isValidTimeZone(String(tz))) report({ resource: pod.ref, field: `${c.path}.env[TZ]`, message: `TZ=${tz} is not an IANA time zone: Go silently uses UTC` });
+    }
+  }
+}
+
+function r10(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods) {
+    for (const c of pod.containers) {
+      const logs: string[] = [];
+      if (c.spec.terminationMessagePolicy !== 'FallbackToLogsOnError') logs.push('terminationMessagePolicy is not FallbackToLogsOnError');
+      if (!c.env.NO_COLOR) logs.push('NO_COLOR is not set');
+      if (logs.length) report({ resource: pod.ref, field: c.path, message: logs.join('; ') });
+    }
+  }
+}
+
+function r11(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods) {
+    for (const c of pod.containers) {
+      if (!(c.spec.ports ?? []).some((p: any) => p.name === 'metrics')) report({ resource: pod.ref, field: `${c.path}.ports`, message: 'no container port named "metrics"' });
+    }
+  }
+}
+
+function r12(m: WorkloadModel, report: Report): void {
+  for (const h of m.hpas) {
+    if ((h.spec?.minReplicas ?? 1) < 2) {
+      report({ resource: `HorizontalPodAutoscaler/${h.metadata?.namespace ?? '-'}/${h.metadata?.name ?? '?'}`, field: 'spec.minReplicas', message: `HorizontalPodAutoscaler minReplicas ${h.spec?.minReplicas ?? 1} can scale the service down to one pod` });
+    }
+  }
+  for (const pod of m.pods.filter((p) => p.kind === 'Deployment' || p.kind === 'StatefulSet')) {
+    const o = pod.object;
+    const hpa = m.hpas.find((h) => h.spec?.scaleTargetRef?.kind === pod.kind && h.spec?.scaleTargetRef?.name === pod.meta.name);
+    if (!hpa && (o.spec?.replicas ?? 1) < 2) report({ resource: pod.ref, field: 'spec.replicas', message: `${o.spec?.replicas ?? 1} replica(s) and no HorizontalPodAutoscaler: every drain and rollout is downtime` });
+    if (!m.pdbs.some((p) => (p.metadata?.namespace ?? 'default') === pod.namespace && selects(p.spec?.selector?.matchLabels ?? {}, pod.podMeta.labels))) {
+      report({ resource: pod.ref, field: 'spec.template.metadata.labels', message: 'no PodDisruptionBudget selects the pods' });
+    }
+    const mu = o.spec?.strategy?.rollingUpdate?.maxUnavailable;
+    if (pod.kind === 'Deployment' && (o.spec?.strategy?.type === 'Recreate' || (mu !== undefined && mu !== 0 && mu !== '0%'))) {
+      report({ resource: pod.ref, field: 'spec.strategy', message: `rollouts may remove pods before new ones are ready (${o.spec?.strategy?.type === 'Recreate' ? 'Recreate' : `maxUnavailable ${mu}`})` });
+    }
+    if (!pod.spec.topologySpreadConstraints?.length) report({ resource: pod.ref, field: podSpec(pod, 'topologySpreadConstraints'), message: 'no topologySpreadConstraints: replicas may share a node or zone' });
+  }
+}
+
+function r13(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods) {
+    const covered = m.policies.some((p) => (p.metadata?.namespace ?? 'default') === pod.namespace && selects(p.spec?.podSelector?.matchLabels ?? {}, pod.podMeta.labels)
+      && (p.spec?.policyTypes ?? []).includes('Ingress') && (p.spec?.policyTypes ?? []).includes('Egress'));
+    if (!covered) report({ resource: pod.ref, field: `${pod.templatePath}metadata.labels`, message: 'no NetworkPolicy in the set selects the pods for both ingress and egress' });
+  }
+}
+
+function r14(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods) {
+    if (!pod.podMeta.annotations?.['golden-go.dev/signer']) {
+      report({ resource: pod.ref, field: `${pod.templatePath}metadata.annotations[golden-go.dev/signer]`, message: 'no expected signer recorded (golden-go.dev/signer): an admission policy has nothing to enforce' });
+    }
+  }
+}
+
+function r15(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods) {
+    const wanted = ['name', 'instance', 'version', 'component', 'part-of', 'managed-by'].filter((k) => !(pod.meta.labels ?? {})[`app.kubernetes.io/${k}`]);
+    if (wanted.length) report({ resource: pod.ref, field: 'metadata.labels', message: `missing recommended labels: ${wanted.map((k) => `app.kubernetes.io/${k}`).join(', ')}` });
+  }
+}
+
+function r16(m: WorkloadModel, report: Report): void {
+  for (const pod of m.pods) {
+    for (const c of pod.containers) {
+      for (const e of c.spec.env ?? []) {
+        const field = `${c.path}.env[${e.name}]`;
+        if (e.valueFrom?.secretKeyRef) report({ resource: pod.ref, field, message: `env ${e.name} reads Secret ${e.valueFrom.secretKeyRef.name}: mount it as a file` });
+        else if (e.value !== undefined && SECRET_NAME.test(e.name)) report({ resource: pod.ref, field, message: `env ${e.name} holds what looks like a secret in plain text` });
+      }
+      for (const e of c.spec.envFrom ?? []) {
+        if (e.secretRef) report({ resource: pod.ref, field: `${c.path}.envFrom`, message: `envFrom Secret ${e.secretRef.name}: mount it as files` });
+      }
+    }
+  }
+}
+
+function r17(m: WorkloadModel, report: Report): void {
+  for (const o of m.objects) {
+    const meta = o?.metadata;
+    if (!meta || !(meta.creationTimestamp || meta.generateName)) continue;
+    report({
+      resource: `${o.kind ?? '?'}/${meta.namespace ?? '-'}/${meta.name ?? '?'}`,
+      field: meta.generateName ? 'metadata.generateName' : 'metadata.creationTimestamp',
+      message: meta.generateName ? 'generateName makes every apply create a new, differently named object' : 'metadata.creationTimestamp is set: every synth becomes a diff',
+    });
+  }
+}
+
+type Meta = Omit<RuleDefinition, 'id' | 'image' | 'workload'>;
+const E = S.ERROR;
+const W = S.WARNING;
+const K = T.KUBERNETES;
+const meta = (title: string, severity: S, rationale: string, source: string, remediation: string): Meta =>
+  ({ title, severity, target: K, rationale, source, remediation });
+
+/** The workload rules, in id order. */
+export const RUNTIME_RULES: RuleDefinition[] = [
+  { id: 'R01', ...meta('image by digest', E, ':latest or a tag names whatever was pushed last; rollbacks and signatures need a digest.', 'seed 000 ch.5', 'image: repo[:tag]@sha256:…'), workload: r01 },
+  { id: 'R02', ...meta('three probes', E, 'Without startup/readiness/liveness probes on distinct endpoints, traffic reaches pods that are not ready and busy pods get restarted.', 'seed 004 ch.5', 'startupProbe /startupz, readinessProbe /readyz, livenessProbe /healthz on the named port.'), workload: r02 },
+  { id: 'R03', ...meta('resources', E, 'Without requests the scheduler overcommits; without memory and ephemeral-storage limits one pod can starve a node.', 'seed 004 ch.5', 'requests cpu/memory/ephemeral-storage; limits memory/ephemeral-storage (CPU limit optional).'), workload: r03 },
+  { id: 'R04', ...meta('GOMEMLIMIT from the limit', E, 'Go rejects Kubernetes units: GOMEMLIMIT=400Mi kills the program at start. Correction of seed 004 ch.5. A limit above the container limit never triggers before the OOM killer.', 'seed 004 ch.5', 'GOMEMLIMIT ≈ 90 % of the memory limit in MiB/GiB (512Mi → 460MiB).'), workload: r04 },
+  { id: 'R05', ...meta('GOMAXPROCS', W, 'Go ≥ 1.25 follows the cgroup CPU limit itself; a fixed GOMAXPROCS disables that and overshoots a smaller limit (throttling).', 'seed 004 ch.5', 'Leave GOMAXPROCS unset on Go ≥ 1.25; on older Go take it from limits.cpu (downward API).'), workload: r05 },
+  { id: 'R06', ...meta('graceful shutdown budget', E, 'If preStop + drain exceed terminationGracePeriodSeconds, SIGKILL cuts off in-flight requests; `exec sleep` fails on images without a sleep binary.', 'seed 004 ch.4', 'terminationGracePeriodSeconds ≥ preStop + drain + margin; preStop `sleep` action (1.30+), never exec sleep on distroless.'), workload: r06 },
+  { id: 'R07', ...meta('restricted security context', E, 'Root, privilege escalation, capabilities and a writable root filesystem turn any RCE into a node compromise.', 'seed 004 ch.5', 'runAsNonRoot, 65532, allowPrivilegeEscalation false, drop ALL, seccomp RuntimeDefault, readOnlyRootFilesystem with an emptyDir /tmp.'), workload: r07 },
+  { id: 'R08', ...meta('sysctls that can work', E, 'Node-level sysctls (vm.*, fs.*) are rejected by the kubelet; unsafe ones need kubelet flags; net.* with hostNetwork is invalid. Correction of seed 004 ch.5 (vm.swappiness, somaxconn, tcp_tw_reuse).', 'seed 004 ch.5', 'Only sysctls in the safe set of the target release, or explicitly allowed unsafe ones; node-level ones on the node.'), workload: r08 },
+  { id: 'R09', ...meta('time zone and encoding', E, 'An invalid TZ silently becomes UTC in Go.', 'seed 004 ch.2–3', 'TZ as an IANA name (Europe/Berlin), LANG=C.UTF-8.'), workload: r09 },
+  { id: 'R10', ...meta('logs', W, 'Without JSON logs and FallbackToLogsOnError, crashes leave no trace in `kubectl describe`.', 'seeds 000 ch.5, 004 ch.5', 'LOG_LEVEL, LOG_FORMAT=json, NO_COLOR=1, terminationMessagePolicy: FallbackToLogsOnError.'), workload: r10 },
+  { id: 'R11', ...meta('metrics', W, 'Prometheus finds metrics through a named port (ServiceMonitor) or scrape annotations.', 'seed 004 ch.5', 'A container port named metrics; a ServiceMonitor or prometheus.io/* annotations.'), workload: r11 },
+  { id: 'R12', ...meta('availability', W, 'One replica, no PDB or a rollout that removes pods first means downtime on every drain and deploy.', 'common practice', '≥ 2 replicas (or HPA min ≥ 2), a PDB, topology spread, RollingUpdate maxUnavailable 0.'), workload: r12 },
+  { id: 'R13', ...meta('network policy', W, 'Without a NetworkPolicy every pod can reach and be reached by everything.', 'common practice', 'Deny by default; ingress to the service ports, egress to DNS plus declared dependencies.'), workload: r13 },
+  { id: 'R14', ...meta('signed-image enforcement', W, 'An admission policy can only enforce what the manifests declare: repository and signer.', 'seed 000 ch.5', 'Record the expected signer (golden-go.dev/signer) and enforce it with ImageSignaturePolicy.'), workload: r14 },
+  { id: 'R15', ...meta('recommended labels', W, 'Tools and people find workloads by app.kubernetes.io/* labels.', 'common practice', 'app.kubernetes.io/{name,instance,version,component,part-of,managed-by}.'), workload: r15 },
+  { id: 'R16', ...meta('secrets as files', E, 'Secrets in environment variables leak through /proc, crash dumps and kubectl describe.', 'seed 004 ch.5', 'Mount Secrets as read-only files.'), workload: r16 },
+  { id: 'R17', ...meta('deterministic output', W, 'Timestamps and generated names make every synth a diff and hide real changes in GitOps.', 'seed 000 ch.5', 'No creationTimestamp, no generateName, stable names, one file per object.'), workload: r17 },
+];

@@ -6,11 +6,6 @@ export function ruleError(ruleId: string, prop: string, message: string): Error 
   return new Error(`[${ruleId}] ${prop}: ${message}`);
 }
 
-/** A render-time warning in the same shape as `ruleError`. */
-export function ruleWarning(ruleId: string, prop: string, message: string): string {
-  return `[${ruleId}] ${prop}: ${message}`;
-}
-
 /** A value that is not one of the allowed ones. */
 export function invalidValue(prop: string, value: unknown, allowed: string): Error {
   return new Error(`${prop}: ${JSON.stringify(value)} is not valid; allowed: ${allowed}`);

@@ -1,9 +1,11 @@
 import { BaseImage, BuilderImage, Libc } from './base-image';
 import type { HardenedGoImageProps } from './props';
 import { globMatches } from '../checklist/build-rules';
-import { RuleGate } from '../checklist/engine';
+import { displayFinding, RuleGate } from '../checklist/engine';
+import { RawFinding } from '../checklist/rule';
+import { Suppression } from '../checklist/suppressions';
 import { BINARY_PATH, GENERATED_MARKER, PINNED_REFERENCE } from '../core/constants';
-import { ruleWarning, invalidValue } from '../core/errors';
+import { invalidValue } from '../core/errors';
 
 /** Everything `GoImageRenderer.render` produces: files, build arguments and build commands. */
 export interface GoImageRendering {
@@ -53,7 +55,8 @@ export class GoImageRenderer {
    * Throws an error naming the rule id and the prop when the props break a golden-checklist error rule.
    */
   public static render(props: HardenedGoImageProps): GoImageRendering {
-    return renderGoImage(props);
+    const suppressions = Object.entries(props.suppressions ?? {}).map(([ruleId, reason]): Suppression => ({ ruleId, reason, location: 'props.suppressions' }));
+    return renderGoImage(props, suppressions).rendering;
   }
 
   private constructor() {}
@@ -73,11 +76,17 @@ interface Resolved {
   readonly selfCheckArgs: string[];
   readonly entrypoint: string[];
   readonly cmd: string[];
-  readonly warnings: string[];
 }
 
-function renderGoImage(props: HardenedGoImageProps): GoImageRendering {
-  const suppressions = props.suppressions ?? {};
+/** What rendering produced and noticed, as typed findings. */
+export interface ImageRenderResult {
+  readonly rendering: GoImageRendering;
+  readonly warnings: RawFinding[];
+  readonly suppressed: RawFinding[];
+}
+
+/** Renders an image; `suppressions` cover construct-time errors. */
+export function renderGoImage(props: HardenedGoImageProps, suppressions: Suppression[]): ImageRenderResult {
   const gate = new RuleGate(suppressions);
   const r = resolve(props, gate);
   const buildArgs = renderBuildArgs(props, r);
@@ -115,16 +124,17 @@ function renderGoImage(props: HardenedGoImageProps): GoImageRendering {
     '--tag', image,
     context,
   ];
-  return {
+  const rendering: GoImageRendering = {
     dockerfile,
     dockerignore,
     buildArgs,
     platforms: r.platforms,
     buildxCommand,
     buildahCommand,
-    warnings: r.warnings,
-    suppressedViolations: gate.suppressed.map((f) => `[${f.ruleId}] ${f.message}`),
+    warnings: gate.warnings.map(displayFinding),
+    suppressedViolations: gate.suppressed.map(displayFinding),
   };
+  return { rendering, warnings: gate.warnings, suppressed: gate.suppressed };
 }
 
 function joinPath(dir: string, file: string): string {
@@ -132,7 +142,6 @@ function joinPath(dir: string, file: string): string {
 }
 
 function resolve(props: HardenedGoImageProps, gate: RuleGate): Resolved {
-  const warnings: string[] = [];
   const strict = props.strict ?? false;
   if (!props.name || !/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(props.name)) {
     throw invalidValue('name', props.name, 'lower-case letters, digits, ".", "_" and "-", starting and ending with a letter or digit');
@@ -152,11 +161,11 @@ function resolve(props: HardenedGoImageProps, gate: RuleGate): Resolved {
     if (!isDigestPinned(ref)) {
       const msg = `${ref} is tag-only; pin it as name:tag@sha256:… so every build starts from the same bytes`;
       if (strict) gate.error('B11', prop, msg);
-      else warnings.push(ruleWarning('B11', prop, msg));
+      else gate.warn('B11', prop, msg);
     }
   }
 
-  if (cgo) checkLibc(builder, runtime, warnings, gate);
+  if (cgo) checkLibc(builder, runtime, gate);
 
   const mainPackage = props.mainPackage ?? '.';
   if (!/^\.(\/[A-Za-z0-9._~-]+)*(\/\.\.\.)?$/.test(mainPackage) || mainPackage.includes('/../')) {
@@ -194,7 +203,7 @@ function resolve(props: HardenedGoImageProps, gate: RuleGate): Resolved {
   const selfCheckArgs = props.selfCheckArgs ?? ['-version'];
 
   if (!props.sourceUrl) {
-    warnings.push(ruleWarning('B17', 'sourceUrl', 'not set: the org.opencontainers.image.source label is left out, so registries and Renovate cannot link the image to its repository'));
+    gate.warn('B17', 'sourceUrl', 'not set: the org.opencontainers.image.source label is left out, so registries and Renovate cannot link the image to its repository');
   } else if (!/^https?:\/\/\S+$/.test(props.sourceUrl)) {
     throw invalidValue('sourceUrl', props.sourceUrl, 'an http(s) URL of the source repository');
   }
@@ -219,7 +228,6 @@ function resolve(props: HardenedGoImageProps, gate: RuleGate): Resolved {
     selfCheckArgs,
     entrypoint,
     cmd,
-    warnings,
   };
 }
 
@@ -243,7 +251,7 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-function checkLibc(builder: BuilderImage, runtime: BaseImage, warnings: string[], gate: RuleGate): void {
+function checkLibc(builder: BuilderImage, runtime: BaseImage, gate: RuleGate): void {
   if (runtime.libc === Libc.NONE) {
     gate.error('B02', 'cgo', `cgo: true links against ${builder.libc} from ${builder.ref}, but runtimeImage ${runtime.description} has no C library; the binary would fail with "no such file or directory" at start. Use BaseImage.distrolessBase() (glibc) or turn cgo off`);
     return;
@@ -257,7 +265,7 @@ function checkLibc(builder: BuilderImage, runtime: BaseImage, warnings: string[]
       gate.error('B02', 'runtimeImage', `builder ${builder.ref} has ${builder.libc} ${builder.libcVersion}, newer than ${runtime.libcVersion} on ${runtime.description}; symbols versioned ${builder.libc.toUpperCase()}_${builder.libcVersion} will be missing at run time. Use a runtime base of the same release or newer`);
     }
   } else {
-    warnings.push(ruleWarning('B02', 'runtimeImage', `the ${builder.libc} releases of ${builder.ref} and ${runtime.ref} are not both known; the build self-check on the runtime base is the only guard`));
+    gate.warn('B02', 'runtimeImage', `the ${builder.libc} releases of ${builder.ref} and ${runtime.ref} are not both known; the build self-check on the runtime base is the only guard`);
   }
 }
 

@@ -1,11 +1,10 @@
 import { Construct } from 'constructs';
-import { GoImageRenderer, GoImageRendering } from './dockerfile';
+import { renderGoImage } from './dockerfile';
 import { writeImageFiles } from './files';
 import { HardenedGoImageProps } from './props';
-import { checkDockerfile, IMAGE_RULE_IDS } from '../checklist/build-rules';
 import { Checklist } from '../checklist/checklist';
-import { ruleMessages } from '../checklist/engine';
-import { RuleSeverity } from '../checklist/rules';
+import { checkDockerfile, IMAGE_RULE_IDS } from '../checklist/checks';
+import { RawFinding } from '../checklist/rule';
 
 /**
  * A hardened multi-stage Dockerfile for a Go module, with its .dockerignore, build arguments and
@@ -31,12 +30,16 @@ export class HardenedGoImage extends Construct {
   public readonly suppressedViolations: string[];
   /** The props the image was rendered from. */
   public readonly props: HardenedGoImageProps;
+  /** What rendering noticed or was allowed, typed. */
+  private readonly constructFindings: RawFinding[];
 
   constructor(scope: Construct, id: string, props: HardenedGoImageProps) {
     super(scope, id);
     this.props = props;
     for (const [ruleId, reason] of Object.entries(props.suppressions ?? {})) Checklist.suppress(this, ruleId, reason);
-    const rendering: GoImageRendering = GoImageRenderer.render({ ...props, suppressions: Checklist.suppressionsFor(this) });
+    const suppressions = Checklist._suppressions(this);
+    const { rendering, warnings, suppressed } = renderGoImage({ ...props, suppressions: Checklist.suppressionsFor(this) }, suppressions);
+    this.constructFindings = [...warnings, ...suppressed];
     this.dockerfile = rendering.dockerfile;
     this.dockerignore = rendering.dockerignore;
     this.buildArgs = rendering.buildArgs;
@@ -54,10 +57,10 @@ export class HardenedGoImage extends Construct {
    */
   public _checklist() {
     const raw = checkDockerfile(this.dockerfile, this.dockerignore);
+    // A construct-time warning stands for its rule only when the output check did not see the rule.
     const seen = new Set(raw.map((r) => r.ruleId));
     return {
-      raw: [...raw, ...ruleMessages(this.warnings, RuleSeverity.WARNING).filter((w) => !seen.has(w.ruleId)),
-        ...ruleMessages(this.suppressedViolations, RuleSeverity.ERROR)],
+      raw: [...raw, ...this.constructFindings.filter((f) => f.severity === 'error' || !seen.has(f.ruleId))],
       ruleIds: IMAGE_RULE_IDS,
     };
   }

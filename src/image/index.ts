@@ -3,7 +3,8 @@
 // May import: core, publish, checklist (to check what it rendered). Never: service, policy, cli, pulumi.
 export * from './base-image';
 export * from './health-check';
-export * from './dockerfile';
+export { GoImageRenderer } from './dockerfile';
+export type { GoImageRendering } from './dockerfile';
 export * from './props';
 export * from './hardened-go-image';
 export * from './image-reference';

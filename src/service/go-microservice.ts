@@ -7,11 +7,11 @@ import { ServiceProbes } from './probes';
 import { GoMicroserviceProps, GoResources, LogLevel } from './props';
 import { GoRuntime } from './runtime-env';
 import { Checklist } from '../checklist/checklist';
-import { RuleGate, ruleMessages } from '../checklist/engine';
-import { RuleSeverity } from '../checklist/rules';
-import { checkManifests, isValidTimeZone, KUBERNETES_RULE_IDS } from '../checklist/runtime-rules';
+import { checkManifests, KUBERNETES_RULE_IDS } from '../checklist/checks';
+import { displayFinding, RuleGate } from '../checklist/engine';
+import { isValidTimeZone } from '../checklist/runtime-rules';
 import { DNS_LABEL, SECRET_NAME } from '../core/constants';
-import { ruleError, ruleWarning, invalidValue } from '../core/errors';
+import { ruleError, invalidValue } from '../core/errors';
 import { atLeast, parseKubernetesVersion } from '../core/kubernetes-version';
 import { Sysctl, SysctlClass, Sysctls } from '../core/sysctls';
 import { ImageReference } from '../image/image-reference';
@@ -88,7 +88,7 @@ export class GoMicroservice extends Construct implements ISignedService {
       throw ruleError('R01', 'image', 'must be an ImageReference pinned by digest: ImageReference.fromDigest(...) or ImageReference.parse("repo:tag@sha256:…")');
     }
     for (const [ruleId, reason] of Object.entries(props.suppressions ?? {})) Checklist.suppress(this, ruleId, reason);
-    const gate = new RuleGate(Checklist.suppressionsFor(this));
+    const gate = new RuleGate(Checklist._suppressions(this));
     this.gate = gate;
     if (!props.image.digest) {
       gate.error('R01', 'image', `"${props.image}" is not pinned by digest: a tag can be moved to other bytes at any time`);
@@ -140,7 +140,7 @@ export class GoMicroservice extends Construct implements ISignedService {
     const goMemLimit = GoRuntime.goMemLimit(res.memoryLimit, props.goMemLimitRatio ?? 0.9);
     const setGoMaxProcs = !GoRuntime.readsCgroupCpuLimit(goVersion);
     if (setGoMaxProcs && res.cpuLimitMillis === 0) {
-      this.warnings.push(ruleWarning('R05', 'resources.cpuLimitMillis', `Go ${goVersion} does not read the cgroup CPU limit and there is none: GOMAXPROCS will be the node's CPU count`));
+      gate.warn('R05', 'resources.cpuLimitMillis', `Go ${goVersion} does not read the cgroup CPU limit and there is none: GOMAXPROCS will be the node's CPU count`);
     }
 
     // ---- shutdown budget (R06)
@@ -393,6 +393,7 @@ export class GoMicroservice extends Construct implements ISignedService {
         },
       });
     }
+    this.warnings.push(...gate.warnings.map(displayFinding));
     Checklist._annotate(this);
     Checklist._register(this);
   }
@@ -402,16 +403,12 @@ export class GoMicroservice extends Construct implements ISignedService {
    * @internal
    */
   public _checklist() {
-    const render = () => this.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson());
-    const objects = render();
+    const objects = this.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson());
     const raw = checkManifests(objects, { kubernetesVersion: this.kubernetesVersion });
-    if (JSON.stringify(render()) !== JSON.stringify(objects)) {
-      raw.push({ ruleId: 'R17', message: 'two renderings of the same construct differ: something in the output is not deterministic' });
-    }
+    // A construct-time warning stands for its rule only when the output check did not see the rule.
     const seen = new Set(raw.map((r) => r.ruleId));
     return {
-      raw: [...raw, ...ruleMessages(this.warnings, RuleSeverity.WARNING).filter((w) => !seen.has(w.ruleId)),
-        ...this.gate.suppressed],
+      raw: [...raw, ...this.gate.warnings.filter((w) => !seen.has(w.ruleId)), ...this.gate.suppressed],
       ruleIds: KUBERNETES_RULE_IDS,
     };
   }
@@ -442,7 +439,7 @@ export class GoMicroservice extends Construct implements ISignedService {
           this.gate.error('R08', 'sysctls', `${name} is namespaced but unsafe: ${why}. Pods that set it fail to start unless every kubelet runs with --allowed-unsafe-sysctls=${name} and the namespace is PSA privileged; list it in allowedUnsafeSysctls to opt in`);
         }
         unsafe.push(name);
-        if (allowedSet.has(name)) this.warnings.push(ruleWarning('R08', 'allowedUnsafeSysctls', `${name} is unsafe: pods only start on nodes whose kubelet allows it, in a PSA-privileged namespace`));
+        if (allowedSet.has(name)) this.gate.warn('R08', 'allowedUnsafeSysctls', `${name} is unsafe: pods only start on nodes whose kubelet allows it, in a PSA-privileged namespace`);
       }
     }
     for (const n of allowedSet) {

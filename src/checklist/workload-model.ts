@@ -1,0 +1,79 @@
+/**
+ * The typed model the workload rules (R01–R17, B14, B20) check: the final Kubernetes objects of one
+ * service (at synth, after every escape hatch) or of a whole audited set, with every pod template
+ * found once and the objects that other rules look up (HPAs, PDBs, NetworkPolicies).
+ */
+export interface WorkloadModel {
+  readonly objects: any[];
+  readonly pods: PodModel[];
+  readonly hpas: any[];
+  readonly pdbs: any[];
+  readonly policies: any[];
+  /** Target Kubernetes release (sysctl classes). */
+  readonly kubernetesVersion: string;
+}
+
+/** One pod template and the workload that owns it. */
+export interface PodModel {
+  readonly kind: string;
+  /** `Kind/namespace/name`. */
+  readonly ref: string;
+  readonly object: any;
+  readonly meta: any;
+  readonly podMeta: any;
+  readonly spec: any;
+  readonly namespace: string;
+  /** Path of the pod template in the object, such as `spec.template.` (empty for a Pod). */
+  readonly templatePath: string;
+  readonly containers: ContainerModel[];
+}
+
+export interface ContainerModel {
+  readonly spec: any;
+  /** Path such as `spec.template.spec.containers[app]`. */
+  readonly path: string;
+  /** Environment variables by name. */
+  readonly env: Record<string, any>;
+}
+
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
+
+/** `Kind/namespace/name` of an object. */
+export function objectRef(o: any): string {
+  return `${o?.kind ?? '?'}/${o?.metadata?.namespace ?? '-'}/${o?.metadata?.name ?? '?'}`;
+}
+
+/** The model of a set of objects. */
+export function buildWorkloadModel(objects: any[], kubernetesVersion: string): WorkloadModel {
+  return {
+    objects,
+    pods: objects.map(podModel).filter((p): p is PodModel => p !== undefined),
+    hpas: objects.filter((o) => o?.kind === 'HorizontalPodAutoscaler'),
+    pdbs: objects.filter((o) => o?.kind === 'PodDisruptionBudget'),
+    policies: objects.filter((o) => o?.kind === 'NetworkPolicy'),
+    kubernetesVersion,
+  };
+}
+
+function podModel(o: any): PodModel | undefined {
+  if (!o || typeof o !== 'object' || !WORKLOADS.has(o.kind)) return undefined;
+  const namespace = o.metadata?.namespace ?? 'default';
+  const templatePath = o.kind === 'Pod' ? '' : o.kind === 'CronJob' ? 'spec.jobTemplate.spec.template.' : 'spec.template.';
+  const template = o.kind === 'Pod' ? o : o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
+  if (!template) return undefined;
+  const spec = template.spec ?? {};
+  const containers = (spec.containers ?? []).map((c: any) => ({
+    spec: c,
+    path: `${templatePath}spec.containers[${c.name}]`,
+    env: Object.fromEntries((c.env ?? []).map((e: any) => [e.name, e])),
+  }));
+  return {
+    kind: o.kind, ref: objectRef(o), object: o, meta: o.metadata ?? {}, podMeta: template.metadata ?? {}, spec, namespace, templatePath, containers,
+  };
+}
+
+/** Whether a `matchLabels` selector selects pods with these labels; an empty selector selects every pod. */
+export function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+  if (!selector) return false;
+  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
