@@ -2,7 +2,7 @@ import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Monitoring } from './monitoring';
-import { setFields } from './overlay';
+import { RenderedDefaults } from './overlay';
 import { ServiceProbes } from './probes';
 import { GoMicroserviceProps, GoResources, LogLevel } from './props';
 import { GoRuntime } from './runtime-env';
@@ -273,6 +273,8 @@ export class GoMicroservice extends Construct implements ISignedService {
           allowPrivilegeEscalation: false,
         },
         volumeMounts: [{ path: '/tmp', volume: tmp }],
+        // Exact quantities are set below: cdk8s-plus would round them to Mi/Gi and add its own defaults.
+        resources: {},
       }],
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
@@ -289,11 +291,12 @@ export class GoMicroservice extends Construct implements ISignedService {
     // ---- what cdk8s-plus-27 cannot say
     const podSpec = '/spec/template/spec';
     // cdk8s-plus labels every pod with its construct address; the selector here is the recommended labels.
-    setFields(this.deployment, '/spec/template/metadata', { labels: { ...this.labels } });
+    const defaults = new RenderedDefaults(ApiObject.of(this.deployment));
+    defaults.remove(`/spec/template/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace(/\//g, '~1')}`);
     const c0 = `${podSpec}/containers/0`;
-    setFields(this.deployment, `${podSpec}/securityContext`, { seccompProfile: { type: 'RuntimeDefault' } });
-    setFields(this.deployment, `${c0}/securityContext`, { capabilities: { drop: ['ALL'] } });
-    setFields(this.deployment, c0, {
+    defaults.underlay(`${podSpec}/securityContext`, { seccompProfile: { type: 'RuntimeDefault' } });
+    defaults.underlay(`${c0}/securityContext`, { capabilities: { drop: ['ALL'] } });
+    defaults.underlay(c0, {
       ...(props.probes ?? ServiceProbes.http())._toKube('http', port),
       resources: {
         requests: { 'cpu': `${res.cpuRequestMillis}m`, 'memory': res.memoryRequest, 'ephemeral-storage': res.ephemeralStorageRequest },
@@ -302,7 +305,7 @@ export class GoMicroservice extends Construct implements ISignedService {
       terminationMessagePolicy: 'FallbackToLogsOnError',
       lifecycle: sleepAction && preStop > 0 ? { preStop: { sleep: { seconds: preStop } } } : undefined,
     });
-    setFields(this.deployment, podSpec, {
+    defaults.underlay(podSpec, {
       enableServiceLinks: false,
       priorityClassName: props.priorityClassName,
       topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
@@ -373,11 +376,13 @@ export class GoMicroservice extends Construct implements ISignedService {
           from: [{ namespaceSelector: {} }],
           ports: [{ port: kplus.k8s.IntOrString.fromString('http'), protocol: 'TCP' }, { port: kplus.k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }],
         }],
-        egress: [dns],
+        egress: [dns, ...(props.egress ?? []).map((rule) => {
+          const kube = rule._toKube();
+          return { ...kube, ports: kube.ports.map((p: any) => ({ ...p, port: kplus.k8s.IntOrString.fromNumber(p.port) })) };
+        })],
       },
     });
-    // Dependency rules carry plain port numbers, which the L1's IntOrString converter would drop.
-    setFields(this.networkPolicy, '/spec/egress', Object.fromEntries((props.egress ?? []).map((rule, i) => [String(i + 1), rule._toKube()])));
+
 
     // ---- ServiceMonitor (R11)
     if (monitoring.usesServiceMonitor) {

@@ -1,29 +1,30 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { IConstruct } from 'constructs';
-
-const PATCHES = new WeakMap<ApiObject, JsonPatch[]>();
 
 /**
- * The one place golden-go reaches past cdk8s-plus-27: fields it cannot express (capabilities drop ALL,
- * seccomp, topology spread, preferred anti-affinity, preStop sleep, gRPC/named-port probes, exact
- * resource quantities, terminationMessagePolicy) are added to the rendered object as JSON patches.
+ * golden-go's fields that cdk8s-plus-27 cannot express (capabilities drop ALL, seccomp, topology
+ * spread, preferred anti-affinity, preStop sleep, gRPC/named-port probes, exact resource quantities,
+ * terminationMessagePolicy), laid *under* what cdk8s-plus renders for one ApiObject:
  *
- * They are applied to the final JSON, not through `ApiObject.addJsonPatch`: the generated 1.27 L1
- * classes pass the patched object through typed converters that drop fields the 1.27 schema lacks
- * (`lifecycle.preStop.sleep`) and read IntOrString/Quantity values as instances, turning plain
- * strings such as a named probe port or `100m` into null. The user's own `addJsonPatch` escape
- * hatches are moved after ours, so they still have the last word.
+ * - a default only fills what the rendering leaves empty: objects are merged key by key and lists
+ *   get golden-go's entries appended, so anything the user set through cdk8s-plus after construction
+ *   (a pod label, a node affinity, a toleration, an env variable, a volume) is kept;
+ * - the user's own `addJsonPatch` escape hatches are applied last and so have the last word;
+ * - the checklist then runs on that final object, so a user change that breaks a rule is reported as
+ *   that rule instead of being overwritten.
+ *
+ * It hooks the object's `toJson` because the generated 1.27 L1 classes pass the JSON through typed
+ * converters that drop fields the 1.27 schema lacks (`lifecycle.preStop.sleep`) and read
+ * IntOrString/Quantity values as instances (a named probe port or `100m` would become null).
+ * The state lives on the construct that owns the object, not in module-level maps.
  */
-export function setFields(target: IConstruct, basePath: string, fields: Record<string, unknown>): void {
-  const obj = ApiObject.of(target);
-  let ops = PATCHES.get(obj);
-  if (!ops) {
-    const patches: JsonPatch[] = [];
-    ops = patches;
-    PATCHES.set(obj, patches);
-    const render = obj.toJson.bind(obj);
-    const holder = obj as unknown as { patches: JsonPatch[] };
-    obj.toJson = () => {
+export class RenderedDefaults {
+  private readonly defaults: Array<{ readonly path: string[]; readonly value: Record<string, unknown> }> = [];
+  private readonly removals: string[][] = [];
+
+  constructor(object: ApiObject) {
+    const render = object.toJson.bind(object);
+    const holder = object as unknown as { patches: JsonPatch[] };
+    object.toJson = () => {
       const userPatches = holder.patches;
       holder.patches = [];
       let base: any;
@@ -32,15 +33,66 @@ export function setFields(target: IConstruct, basePath: string, fields: Record<s
       } finally {
         holder.patches = userPatches;
       }
-      return sortKeys(JsonPatch.apply(JsonPatch.apply(base, ...patches), ...userPatches));
+      this.applyTo(base);
+      return sortKeys(userPatches.length ? JsonPatch.apply(base, ...userPatches) : base);
     };
   }
-  for (const [key, value] of Object.entries(fields)) {
-    if (value !== undefined) ops.push(JsonPatch.add(`${basePath}/${key}`, value));
+
+  /** Fields at `path` (a JSON pointer) that fill whatever the rendering leaves unset there. */
+  public underlay(path: string, fields: Record<string, unknown>): void {
+    const value = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    this.defaults.push({ path: pointer(path), value });
+  }
+
+  /** A key golden-go takes out of the rendering (when present), such as cdk8s-plus's address label. */
+  public remove(path: string): void {
+    this.removals.push(pointer(path));
+  }
+
+  private applyTo(base: any): void {
+    for (const path of this.removals) {
+      const parent = path.slice(0, -1).reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), base);
+      if (parent && typeof parent === 'object') delete parent[path[path.length - 1]];
+    }
+    for (const { path, value } of this.defaults) {
+      let target = base;
+      for (const key of path) {
+        if (target[key] === undefined) target[key] = /^\d+$/.test(key) ? [] : {};
+        target = target[key];
+      }
+      mergeUnder(target, value);
+    }
   }
 }
 
-/** cdk8s sorts object keys for stable output; patched fields get the same treatment. */
+/** Fills `target` with `defaults` where it has nothing; lists keep their entries and gain the missing defaults. */
+function mergeUnder(target: Record<string, any>, defaults: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(defaults)) {
+    const current = target[key];
+    if (current === undefined) {
+      target[key] = clone(value);
+    } else if (Array.isArray(current) && Array.isArray(value)) {
+      const seen = new Set(current.map((v) => JSON.stringify(v)));
+      for (const v of value) if (!seen.has(JSON.stringify(v))) current.push(clone(v));
+    } else if (isPlainObject(current) && isPlainObject(value)) {
+      mergeUnder(current, value);
+    }
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, any> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function clone<T>(v: T): T {
+  return v === undefined ? v : JSON.parse(JSON.stringify(v));
+}
+
+function pointer(path: string): string[] {
+  return path.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** cdk8s sorts object keys for stable output; merged fields get the same treatment. */
 function sortKeys(value: any): any {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== 'object') return value;
