@@ -10,13 +10,15 @@ const K8S_UNIT = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E|m)$/;
 const GO_MEMLIMIT = /^([0-9]+)(B|KiB|MiB|GiB|TiB)?$/;
 const GO_UNITS: Record<string, number> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
 
+/** What an IANA time zone name looks like; Intl then decides whether it exists. */
+export const TIME_ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
 const TIME_ZONES = new Map<string, boolean>();
 
 /** Whether `tz` names an IANA time zone that Go's embedded tzdata resolves (cached: ICU lookups are slow). */
 export function isValidTimeZone(tz: string): boolean {
   let valid = TIME_ZONES.get(tz);
   if (valid === undefined) {
-    valid = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz) && resolvesTimeZone(tz);
+    valid = TIME_ZONE_NAME.test(tz) && resolvesTimeZone(tz);
     TIME_ZONES.set(tz, valid);
   }
   return valid;

@@ -1,5 +1,6 @@
 import { RawFinding } from './rule';
 import { ruleDefinition } from './rules';
+import { checkPattern, PATTERNS } from '../core/patterns';
 
 /** A rule exempted with a written reason, optionally only for some resources or fields (cdk-nag's appliesTo). */
 export interface Suppression {
@@ -23,7 +24,8 @@ export function validateSuppression(ruleId: string, reason: string, appliesTo: s
   if (rule.neverSuppressible) {
     throw new Error(`ruleId: ${ruleId} (${rule.title}) cannot be suppressed: ${rule.neverSuppressible}. Fix it instead: ${rule.remediation}`);
   }
-  if (/[\n\r]/.test(reason ?? '')) throw new Error('reason: a single line, without line breaks');
+  // Written into a Dockerfile comment and an annotation: nothing that could end either.
+  checkPattern('reason', reason, PATTERNS.reason, 'one line of printable ASCII without "$", backslashes or backticks');
   const text = (reason ?? '').trim().replace(/\s+/g, ' ');
   if (text.length < 20 || text.split(' ').length < 4) {
     throw new Error(`reason: suppressing ${ruleId} needs a written reason of at least a sentence (4 words, 20 characters) that a reviewer can judge; got "${reason ?? ''}"`);

@@ -1,4 +1,5 @@
 import { DIGEST } from '../core/constants';
+import { PATTERNS } from '../core/patterns';
 
 /**
  * The C library a base image carries, which decides where a cgo binary can run (rule B02).
@@ -65,6 +66,12 @@ export interface CustomBaseImageOptions {
   readonly hasShell?: boolean;
 }
 
+function checkLibcVersion(prop: string, version: string | undefined): void {
+  if (version !== undefined && !PATTERNS.libcVersion.test(version)) {
+    throw new Error(`${prop}: ${JSON.stringify(version)} is not valid; allowed: a release such as "2.41" (pattern ${PATTERNS.libcVersion})`);
+  }
+}
+
 function splitDigest(ref: string): { name: string; digest?: string } {
   const at = ref.indexOf('@');
   return at < 0 ? { name: ref } : { name: ref.slice(0, at), digest: ref.slice(at + 1) };
@@ -122,9 +129,10 @@ export class BaseImage {
    * @param ref `name:tag@sha256:…` (tag-only is a B11 warning)
    */
   public static custom(ref: string, options: CustomBaseImageOptions): BaseImage {
-    if (!ref || /\s/.test(ref)) {
-      throw new Error(`BaseImage.custom: ref must be an image reference such as "registry/name:tag@sha256:…", got "${ref}"`);
+    if (!PATTERNS.imageRef.test(ref ?? '')) {
+      throw new Error(`BaseImage.custom: ref must be an image reference such as "registry/name:tag@sha256:…" (pattern ${PATTERNS.imageRef}), got ${JSON.stringify(ref)}`);
     }
+    checkLibcVersion('BaseImage.custom: libcVersion', options.libcVersion);
     return new BaseImage(ref, ref, options.libc, options.libcVersion, options.hasShell ?? false, false);
   }
 
@@ -228,8 +236,12 @@ export class BuilderImage {
    * @param ref `name:tag@sha256:…`
    */
   public static custom(ref: string, options: CustomBuilderImageOptions): BuilderImage {
-    if (!ref || /\s/.test(ref)) {
-      throw new Error(`BuilderImage.custom: ref must be an image reference such as "registry/golang:1.26@sha256:…", got "${ref}"`);
+    if (!PATTERNS.imageRef.test(ref ?? '')) {
+      throw new Error(`BuilderImage.custom: ref must be an image reference such as "registry/golang:1.26@sha256:…" (pattern ${PATTERNS.imageRef}), got ${JSON.stringify(ref)}`);
+    }
+    checkLibcVersion('BuilderImage.custom: libcVersion', options.libcVersion);
+    if (options.goVersion !== undefined && !/^1\.\d+(\.\d+)?$/.test(options.goVersion)) {
+      throw new Error(`BuilderImage.custom: goVersion must look like "1.26" or "1.26.8", got ${JSON.stringify(options.goVersion)}`);
     }
     return new BuilderImage(ref, options.libc, options.libcVersion, options.goVersion);
   }

@@ -3,9 +3,10 @@ import type { HardenedGoImageProps } from './props';
 import { globMatches } from '../checklist/build-rules';
 import { displayFinding, RuleGate } from '../checklist/engine';
 import { RawFinding } from '../checklist/rule';
-import { Suppression } from '../checklist/suppressions';
-import { BINARY_PATH, GENERATED_MARKER, PINNED_REFERENCE } from '../core/constants';
+import { Suppression, validateSuppression } from '../checklist/suppressions';
+import { BINARY_PATH, GENERATED_MARKER, PINNED_REFERENCE, REPOSITORY } from '../core/constants';
 import { invalidValue } from '../core/errors';
+import { checkPattern, PATTERNS } from '../core/patterns';
 
 /** Everything `GoImageRenderer.render` produces: files, build arguments and build commands. */
 export interface GoImageRendering {
@@ -29,6 +30,7 @@ export interface GoImageRendering {
 
 const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];
 const DEFAULT_GOPROXY = 'https://proxy.golang.org,direct';
+const GO_SUMDB = /^[A-Za-z0-9.+:/_-]+( [A-Za-z0-9.:/_-]+)?$/;
 // Keys with a dedicated prop (and a rule behind it) may not be smuggled in through goEnv.
 const RESERVED_GO_ENV: Record<string, string> = {
   CGO_ENABLED: 'B01 (use the cgo prop)',
@@ -55,7 +57,8 @@ export class GoImageRenderer {
    * Throws an error naming the rule id and the prop when the props break a golden-checklist error rule.
    */
   public static render(props: HardenedGoImageProps): GoImageRendering {
-    const suppressions = Object.entries(props.suppressions ?? {}).map(([ruleId, reason]): Suppression => ({ ruleId, reason, location: 'props.suppressions' }));
+    const suppressions = Object.entries(props.suppressions ?? {})
+      .map(([ruleId, reason]): Suppression => ({ ruleId, reason: validateSuppression(ruleId, reason), location: 'props.suppressions' }));
     return renderGoImage(props, suppressions).rendering;
   }
 
@@ -199,13 +202,22 @@ function resolve(props: HardenedGoImageProps, gate: RuleGate): Resolved {
   checkEntrypoint(entrypoint, gate);
   const cmd = props.command ?? [];
   checkExecForm('command', cmd, gate);
+  for (const [prop, argv] of [['entrypoint', entrypoint], ['command', cmd], ['selfCheckArgs', props.selfCheckArgs ?? []]] as const) {
+    for (const a of argv) checkPattern(prop, a, PATTERNS.argument, 'exec-form arguments made of letters, digits and _ . , : = / @ % + -');
+  }
+  if (props.netrcSecretId !== undefined) checkPattern('netrcSecretId', props.netrcSecretId, PATTERNS.secretId, 'a build secret id such as "netrc"');
+  if (props.imageName !== undefined) checkPattern('imageName', props.imageName, REPOSITORY, 'an image repository such as "registry.example.com/team/hello"');
+  for (const prop of ['context', 'dockerfileDir'] as const) {
+    if (props[prop] !== undefined) checkPattern(prop, props[prop]!, PATTERNS.buildPath, 'a path of letters, digits and . _ / -');
+  }
+  if (props.description !== undefined) checkPattern('description', props.description, PATTERNS.description, 'one line of letters, digits, spaces and . , : ; ! ? ( ) / _ + -');
 
   const selfCheckArgs = props.selfCheckArgs ?? ['-version'];
 
   if (!props.sourceUrl) {
     gate.warn('B17', 'sourceUrl', 'not set: the org.opencontainers.image.source label is left out, so registries and Renovate cannot link the image to its repository');
-  } else if (!/^https?:\/\/\S+$/.test(props.sourceUrl)) {
-    throw invalidValue('sourceUrl', props.sourceUrl, 'an http(s) URL of the source repository');
+  } else {
+    checkPattern('sourceUrl', props.sourceUrl, PATTERNS.url, 'an http(s) URL of the source repository');
   }
   const epoch = props.sourceDateEpoch ?? 0;
   if (!Number.isInteger(epoch) || epoch < 0) throw invalidValue('sourceDateEpoch', epoch, 'whole seconds since 1970-01-01 (for example `git log -1 --format=%ct`)');
@@ -277,19 +289,19 @@ function checkGoEnv(props: HardenedGoImageProps, gate: RuleGate): void {
       const rule = why.slice(0, 3);
       gate.error(rule, `goEnv.${k}`, `${k}=${v} may not be set through goEnv: rule ${why}`);
     }
-    if (/[\n"$\\`]/.test(v)) throw invalidValue(`goEnv.${k}`, v, 'a value without quotes, "$", backslashes, backticks or newlines');
+    checkPattern(`goEnv.${k}`, v, PATTERNS.argument, 'letters, digits and _ . , : = / @ % + - (no quotes, "$", backslashes, spaces or newlines)');
   }
   checkModulePatterns('goPrivate', props.goPrivate ?? [], gate);
   checkModulePatterns('goNoSumDb', props.goNoSumDb ?? [], gate);
   if (props.goSumDb !== undefined && /^off$/i.test(props.goSumDb.trim())) {
     gate.error('B06', 'goSumDb', 'GOSUMDB=off switches off tamper detection for every module, exactly what a hijacked GOPROXY exploits; list private module patterns in goPrivate instead');
-  } else if (props.goSumDb !== undefined && !/^[A-Za-z0-9.+:/_-]+( [A-Za-z0-9.:/_-]+)?$/.test(props.goSumDb)) {
-    throw invalidValue('goSumDb', props.goSumDb, 'a checksum database name, optionally followed by its URL, such as "sum.golang.org"');
+  } else if (props.goSumDb !== undefined && !GO_SUMDB.test(props.goSumDb)) {
+    throw invalidValue('goSumDb', props.goSumDb, `a checksum database name, optionally followed by its URL, such as "sum.golang.org" (pattern ${GO_SUMDB})`);
   }
   const proxy = props.goProxy ?? DEFAULT_GOPROXY;
   for (const entry of proxy.split(/[,|]/)) {
-    if (!(entry === 'direct' || entry === 'off' || /^https?:\/\/[^\s"]+$/.test(entry))) {
-      throw invalidValue('goProxy', proxy, 'a comma- or pipe-separated list of proxy URLs, "direct" and "off"');
+    if (!(entry === 'direct' || entry === 'off' || PATTERNS.url.test(entry))) {
+      throw invalidValue('goProxy', proxy, `a comma- or pipe-separated list of proxy URLs, "direct" and "off" (pattern ${PATTERNS.url} for each URL)`);
     }
   }
 }
@@ -484,6 +496,7 @@ function renderDockerignore(props: HardenedGoImageProps, gate: RuleGate): string
       gate.error('B04', 'dockerignore', `"${pattern}" excludes ${['go.mod', 'go.sum'].filter((f) => globMatches(pattern, f)).join(' and ')}; the module layer (B03) needs both in the build context`);
     }
     if (/[\n\r]/.test(pattern)) throw invalidValue('dockerignore', pattern, 'one pattern per entry, without newlines');
+    checkPattern('dockerignore', pattern, PATTERNS.ignorePattern, '.dockerignore patterns of letters, digits and . _ * ? / [ ] ~ + - (optionally starting with !)');
   }
   return [
     `# Generated by golden-go; ${GENERATED_MARKER}. Keeps secrets and noise out of the build context (B04).`,

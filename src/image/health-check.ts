@@ -1,4 +1,5 @@
 import { RuleGate } from '../checklist/engine';
+import { checkPattern, PATTERNS } from '../core/patterns';
 
 /** Timing of an image HEALTHCHECK. */
 export interface ImageHealthCheckOptions {
@@ -95,6 +96,7 @@ export class ImageHealthCheck {
     } else if (argv[0] !== binaryPath && !baseHasShell) {
       gate.error('B16', 'healthCheck', `${argv[0]} is not in the image: ${baseDescription} holds only the service binary ${binaryPath}`);
     }
+    for (const a of argv) checkPattern('healthCheck', a, PATTERNS.argument, 'exec-form arguments made of letters, digits and _ . , : = / @ % + -');
     const o = this.options;
     const flags = `--interval=${o.intervalSeconds ?? 30}s --timeout=${o.timeoutSeconds ?? 5}s --start-period=${o.startPeriodSeconds ?? 5}s --retries=${o.retries ?? 3}`;
     return `HEALTHCHECK ${flags} CMD ${JSON.stringify(argv)}`;

@@ -1,4 +1,5 @@
 import * as crypto from 'crypto';
+import { PATTERNS } from '../core/patterns';
 
 /**
  * Who is expected to have signed the image (rule R14). The pod template records it in annotations,
@@ -11,8 +12,8 @@ export class ImageSigner {
    * @param subject certificate identity, such as `https://github.com/acme/svc/.github/workflows/release.yml@refs/heads/main`
    */
   public static keyless(issuer: string, subject: string): ImageSigner {
-    if (!/^https:\/\/\S+$/.test(issuer)) throw new Error(`signer: issuer "${issuer}" must be an https URL`);
-    if (!subject || /\s/.test(subject)) throw new Error(`signer: subject "${subject}" must be a non-empty identity without spaces`);
+    if (!issuer?.startsWith('https://') || !PATTERNS.url.test(issuer)) throw new Error(`signer: issuer ${JSON.stringify(issuer)} must be an https URL (pattern ${PATTERNS.url})`);
+    if (!PATTERNS.identity.test(subject ?? '')) throw new Error(`signer: subject ${JSON.stringify(subject)} must be a non-empty identity without spaces (pattern ${PATTERNS.identity})`);
     return new ImageSigner('keyless', issuer, subject, undefined);
   }
 

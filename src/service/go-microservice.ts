@@ -9,10 +9,11 @@ import { GoRuntime } from './runtime-env';
 import { Checklist } from '../checklist/checklist';
 import { checkManifests, KUBERNETES_RULE_IDS } from '../checklist/checks';
 import { displayFinding, RuleGate } from '../checklist/engine';
-import { isValidTimeZone } from '../checklist/runtime-rules';
+import { isValidTimeZone, TIME_ZONE_NAME } from '../checklist/runtime-rules';
 import { DNS_LABEL, SECRET_NAME } from '../core/constants';
 import { ruleError, invalidValue } from '../core/errors';
 import { atLeast, parseKubernetesVersion } from '../core/kubernetes-version';
+import { checkPattern, PATTERNS } from '../core/patterns';
 import { Sysctl, SysctlClass, Sysctls } from '../core/sysctls';
 import { ImageReference } from '../image/image-reference';
 import { ISignedService } from '../policy/image-signature-policy';
@@ -183,13 +184,15 @@ export class GoMicroservice extends Construct implements ISignedService {
       if (SECRET_NAME.test(k)) {
         gate.error('R16', `env.${k}`, 'looks like a secret; environment variables leak through /proc, crash dumps and `kubectl describe`. Mount the Secret as files with secretFiles');
       }
-      env[k] = kplus.EnvValue.fromValue(v);
+      // The kubelet expands $(VAR) in values: a value must not reach other variables (secrets included).
+      env[k] = kplus.EnvValue.fromValue(checkPattern(`env.${k}`, v, PATTERNS.envValue, 'one line of printable ASCII without "$("'));
     }
     this.environment = {};
     for (const [k, v] of Object.entries(env)) this.environment[k] = v.value ?? `(from ${k === 'GOMAXPROCS' ? 'limits.cpu' : 'a reference'})`;
 
     // ---- sysctls (R08)
     const sysctls = props.sysctls ?? [];
+    if (props.priorityClassName !== undefined) checkPattern('priorityClassName', props.priorityClassName, PATTERNS.dnsSubdomain, 'a PriorityClass name');
     const unsafe = this.classifySysctls(sysctls, props.allowedUnsafeSysctls ?? [], k8sVersion, props.hostNetwork ?? false);
 
     // ---- pod annotations (R11, R10, R14)
@@ -281,7 +284,8 @@ export class GoMicroservice extends Construct implements ISignedService {
     const container = this.deployment.containers[0];
     for (const [i, s] of (props.secretFiles ?? []).entries()) {
       if (!DNS_LABEL.test(s.secretName)) throw invalidValue(`secretFiles[${i}].secretName`, s.secretName, 'a Secret name');
-      if (!/^\/[^\s]*$/.test(s.mountPath) || s.mountPath === '/' || s.mountPath === '/tmp') {
+      checkPattern(`secretFiles[${i}].mountPath`, s.mountPath, PATTERNS.absolutePath, 'an absolute directory of letters, digits and . _ / -');
+      if (s.mountPath === '/' || s.mountPath === '/tmp') {
         throw invalidValue(`secretFiles[${i}].mountPath`, s.mountPath, 'an absolute directory other than / and /tmp');
       }
       const volume = kplus.Volume.fromSecret(this, `secret-${i}`, kplus.Secret.fromSecretName(this, `secret-ref-${i}`, s.secretName), { defaultMode: 0o440 });
@@ -426,7 +430,7 @@ export class GoMicroservice extends Construct implements ISignedService {
       const name = Sysctls.normalize(s.name);
       if (names.has(name)) throw invalidValue('sysctls', name, 'each sysctl once');
       names.add(name);
-      if (!/^[\x20-\x7e]+$/.test(s.value)) throw invalidValue(`sysctls.${name}`, s.value, 'a printable value');
+      checkPattern(`sysctls.${name}`, s.value, PATTERNS.sysctlValue, 'a sysctl value of letters, digits, spaces and . _ : , / -');
       if (hostNetwork && name.startsWith('net.')) {
         this.gate.error('R08', 'sysctls', `${name} is a net.* sysctl and hostNetwork is true: the API server rejects the pod (it would change the node's own network stack)`);
         continue;
@@ -468,7 +472,7 @@ function checkSeconds(prop: string, v: number, min: number): number {
 
 function checkTimeZone(tz: string, gate: RuleGate): void {
   if (!isValidTimeZone(tz)) {
-    gate.error('R09', 'timeZone', `"${tz}" is not an IANA time zone; Go would silently fall back to UTC. Use a name such as "UTC", "Europe/Berlin" or "Asia/Shanghai"`);
+    gate.error('R09', 'timeZone', `"${tz}" is not an IANA time zone; Go would silently fall back to UTC. Use a name such as "UTC", "Europe/Berlin" or "Asia/Shanghai" (allowed: names that match ${TIME_ZONE_NAME} and exist)`);
   }
 }
 

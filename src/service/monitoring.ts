@@ -1,3 +1,5 @@
+import { checkLabels } from '../core/patterns';
+
 /** Options of a Prometheus Operator ServiceMonitor. */
 export interface ServiceMonitorOptions {
   /**
@@ -20,6 +22,7 @@ export class Monitoring {
     if (options.interval !== undefined && !/^[0-9]+(ms|s|m|h)$/.test(options.interval)) {
       throw new Error(`monitoring: interval "${options.interval}" is not valid; allowed: a duration such as "30s" or "1m"`);
     }
+    checkLabels('monitoring.labels', options.labels ?? {});
     return new Monitoring(true, options);
   }
 

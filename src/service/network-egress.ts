@@ -1,4 +1,5 @@
 import { DNS_LABEL } from '../core/constants';
+import { checkLabels } from '../core/patterns';
 
 /** Protocols of an egress rule. */
 export enum EgressProtocol {
@@ -21,6 +22,7 @@ export class NetworkEgress {
   public static toPods(namespace: string, podLabels: Record<string, string>, ports: number[],
     protocol: EgressProtocol = EgressProtocol.TCP): NetworkEgress {
     if (Object.keys(podLabels).length === 0) throw new Error('egress: podLabels must select something; use toNamespace() for a whole namespace');
+    checkLabels('egress.podLabels', podLabels);
     return new NetworkEgress({ ...namespacePeer(namespace), podSelector: { matchLabels: { ...podLabels } } }, ports, protocol);
   }
 

@@ -1,3 +1,5 @@
+import { checkPattern, PATTERNS } from '../core/patterns';
+
 /** Paths of the HTTP probe endpoints. */
 export interface HttpProbePaths {
   /**
@@ -48,7 +50,7 @@ export class ServiceProbes {
   public static http(paths: HttpProbePaths = {}): ServiceProbes {
     const p = { startup: paths.startup ?? '/startupz', readiness: paths.readiness ?? '/readyz', liveness: paths.liveness ?? '/healthz' };
     for (const [k, v] of Object.entries(p)) {
-      if (!/^\/[\x21-\x7e]*$/.test(v)) throw new Error(`probes: ${k} path "${v}" must start with "/" and contain no spaces`);
+      if (!PATTERNS.httpPath.test(v)) throw new Error(`probes: ${k} path ${JSON.stringify(v)} must start with "/" and contain no spaces (pattern ${PATTERNS.httpPath})`);
     }
     if (new Set(Object.values(p)).size !== 3) {
       throw new Error(`[R02] probes: startup, readiness and liveness need distinct endpoints (got ${p.startup}, ${p.readiness}, ${p.liveness}); a liveness probe that mirrors readiness restarts pods that are only busy`);
@@ -60,6 +62,9 @@ export class ServiceProbes {
   public static grpc(options: GrpcProbeOptions = {}): ServiceProbes {
     if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 1024 && options.port <= 65535)) {
       throw new Error(`probes: grpc port ${options.port} is not valid; allowed: 1024-65535`);
+    }
+    for (const prop of ['readinessService', 'livenessService'] as const) {
+      if (options[prop] !== undefined) checkPattern(`probes.${prop}`, options[prop]!, PATTERNS.grpcService, 'a gRPC service name such as "orders.v1.Orders"');
     }
     if (options.livenessService !== undefined && options.livenessService === (options.readinessService ?? '')) {
       throw new Error(`[R02] probes: livenessService "${options.livenessService}" is the readiness service too; give liveness its own service or leave it unset for a TCP check`);
