@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { BuilderImage, Checklist, ChecklistRules, GolangVariant, GoMicroservice, HardenedGoImage, ImageReference, ImageSigner } from '../src';
@@ -58,7 +59,8 @@ describe('suppressions', () => {
       expect.objectContaining({ status: 'suppressed', reason: REASON, message: expect.stringMatching(/vm\.swappiness is a node-level sysctl/) }),
     ]);
     a.synth();
-    const md = fs.readFileSync(path.join(outdir, 'golden-checklist.md'), 'utf8');
+    const [mdFile] = Checklist.writeReport(a, { directory: fs.mkdtempSync(path.join(outdir, 'report-')) });
+    const md = fs.readFileSync(mdFile, 'utf8');
     expect(md).toMatch(/\| R08 sysctls that can work \| suppressed \| orders\/orders \(Deployment\/shop\/orders spec\.template\.spec\.securityContext\.sysctls\) \| .*vm\.swappiness.* — suppressed: the node pool sets vm\.swappiness.* \(orders\) \|/);
   });
 
@@ -136,45 +138,50 @@ describe('suppressions', () => {
   });
 });
 
-describe('the report next to the manifests', () => {
-  test('golden-checklist.md, .json and .sarif are written on synth', () => {
+describe('the report: written by an explicit step, never by validation', () => {
+  test('synth writes only manifests; writeReport writes golden-checklist.md, .json and .sarif', () => {
     const { app: a, chart, outdir } = app();
     new HardenedGoImage(chart, 'image', { name: 'orders', sourceUrl: 'https://example.com/acme/orders' });
     new GoMicroservice(chart, 'orders', { image });
     a.synth();
-    const md = fs.readFileSync(path.join(outdir, 'golden-checklist.md'), 'utf8');
+    expect(fs.readdirSync(outdir)).toEqual(['orders.k8s.yaml']);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-report-'));
+    const written = Checklist.writeReport(a, { directory: dir });
+    expect(written.map((f) => path.basename(f))).toEqual(['golden-checklist.md', 'golden-checklist.json', 'golden-checklist.sarif']);
+    const md = fs.readFileSync(path.join(dir, 'golden-checklist.md'), 'utf8');
     expect(md).toMatch(/^# Golden checklist\n\n0 error\(s\), 1 warning\(s\), 0 suppressed, across 2 checked item\(s\)\.\n\n\| rule \| status \| where \| why \|/);
     expect(md).toContain('| B06 checksum database stays on | pass | orders/image | |');
     expect(md).toMatch(/\| R14 signed-image enforcement \| warning \| orders\/orders \(Deployment\/shop\/orders spec\.template\.metadata\.annotations\[golden-go\.dev\/signer\]\) \| no expected signer recorded/);
-    const json = JSON.parse(fs.readFileSync(path.join(outdir, 'golden-checklist.json'), 'utf8'));
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'golden-checklist.json'), 'utf8'));
     expect(json.summary).toEqual({ errors: 0, warnings: 1, suppressed: 0, checked: 2 });
-    const sarif = JSON.parse(fs.readFileSync(path.join(outdir, 'golden-checklist.sarif'), 'utf8'));
+    const sarif = JSON.parse(fs.readFileSync(path.join(dir, 'golden-checklist.sarif'), 'utf8'));
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0].tool.driver.rules).toHaveLength(38);
     expect(sarif.runs[0].results).toEqual([expect.objectContaining({ ruleId: 'R14', level: 'warning', locations: [{ logicalLocations: [{ fullyQualifiedName: 'orders/orders', kind: 'module' }] }] })]);
-    // Manifests themselves are untouched by the report.
-    expect(fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml'))).toEqual(['orders.k8s.yaml']);
   });
 
-  test('the report is also written when the synth fails, and can be moved or turned off', () => {
+  test('a failing synth writes nothing either; the report still tells why, from its default place or a configured one', () => {
     const { app: a, chart, outdir } = app();
     const svc = new GoMicroservice(chart, 'orders', { image, signer });
     ApiObject.of(svc).addJsonPatch(JsonPatch.remove('/spec/template/spec/containers/0/resources'));
     expect(() => a.synth()).toThrow(/\[R03\]/);
-    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'golden-checklist.json'), 'utf8')).summary.errors).toBe(1);
+    expect(fs.existsSync(outdir) ? fs.readdirSync(outdir) : []).toEqual([]);
 
-    const other = Testing.app();
-    const dir = fs.mkdtempSync(path.join(outdir, 'reports-'));
-    new GoMicroservice(new Chart(other, 'c', { namespace: 'shop' }), 'orders', { image, signer });
-    Checklist.configureReport(other, { directory: dir });
-    other.synth();
+    const cwd = process.cwd();
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-cwd-'));
+    process.chdir(work);
+    try {
+      expect(Checklist.writeReport(a)).toEqual(['golden-checklist.md', 'golden-checklist.json', 'golden-checklist.sarif'].map((f) => path.join('.golden-go', 'report', f)));
+      expect(JSON.parse(fs.readFileSync(path.join(work, '.golden-go', 'report', 'golden-checklist.json'), 'utf8')).summary.errors).toBe(1);
+    } finally {
+      process.chdir(cwd);
+    }
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-configured-'));
+    Checklist.configureReport(a, { directory: dir });
+    expect(Checklist.writeReport(a)).toHaveLength(3);
     expect(fs.existsSync(path.join(dir, 'golden-checklist.sarif'))).toBe(true);
-    expect(fs.existsSync(path.join(other.outdir, 'golden-checklist.md'))).toBe(false);
-
-    const off = Testing.app();
-    new GoMicroservice(new Chart(off, 'c', { namespace: 'shop' }), 'orders', { image, signer });
-    Checklist.configureReport(off, { enabled: false });
-    off.synth();
-    expect(fs.existsSync(path.join(off.outdir, 'golden-checklist.md'))).toBe(false);
+    Checklist.configureReport(a, { enabled: false });
+    expect(Checklist.writeReport(a)).toEqual([]);
   });
 });

@@ -23,3 +23,19 @@ describe('cluster-scoped policy objects in a namespaced chart', () => {
     expect(objects.filter((o: any) => o.metadata.namespace !== undefined).map((o: any) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
   });
 });
+
+describe('app-wide singletons', () => {
+  test('two charts get one ConstraintTemplate and one opted-in Namespace between them', () => {
+    // GIVEN two charts of one app, each with a policy for the same namespace
+    const app = Testing.app();
+    const engines = [PolicyEngine.GATEKEEPER_RATIFY, PolicyEngine.SIGSTORE];
+    const signer = ImageSigner.publicKey(PEM);
+    new ImageSignaturePolicy(new Chart(app, 'orders', { namespace: 'shop' }), 'p', { repository: 'registry.example.com/acme/orders', signer, engines, optInNamespaces: ['shop'] });
+    new ImageSignaturePolicy(new Chart(app, 'billing', { namespace: 'shop' }), 'p', { repository: 'registry.example.com/acme/billing', signer, engines, optInNamespaces: ['shop'] });
+    // WHEN the app is synthesized
+    const objects = app.charts.flatMap((c) => c.toJson());
+    // THEN the singletons exist once, and every chart keeps its own constraint
+    const count = (kind: string) => objects.filter((o: any) => o.kind === kind).length;
+    expect([count('ConstraintTemplate'), count('Namespace'), count('GoldenGoSignedImages'), count('ClusterImagePolicy')]).toEqual([1, 1, 2, 2]);
+  });
+});

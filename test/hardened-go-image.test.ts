@@ -7,15 +7,16 @@ import { GoImageRenderer, HardenedGoImage } from '../src';
 const props = { name: 'svc', sourceUrl: 'https://example.com/acme/svc' };
 
 test('the construct exposes the pure rendering', () => {
-  const image = new HardenedGoImage(Testing.chart(), 'image', props);
+  const chart = Testing.chart();
+  const image = new HardenedGoImage(chart, 'image', props);
   const r = GoImageRenderer.render(props);
   expect(image.dockerfile).toBe(r.dockerfile);
   expect(image.dockerignore).toBe(r.dockerignore);
   expect(image.buildArgs).toEqual(r.buildArgs);
   expect(image.buildahCommand).toEqual(r.buildahCommand);
   expect(image.warnings).toEqual([]);
-  // Only files, no Kubernetes objects.
-  expect(Testing.synth(Testing.chart())).toEqual([]);
+  // Only files, no Kubernetes objects: the image's own chart synthesizes to nothing.
+  expect(Testing.synth(chart)).toEqual([]);
 });
 
 test('bad props fail at construction with the rule id', () => {

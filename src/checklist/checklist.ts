@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IChecklistSubject, packageVersion, SUPPRESSION_ANNOTATION_PREFIX } from './engine';
 import { Finding, failingErrors, formatFinding, renderJson, renderMarkdown, renderSarif, toFindings } from './findings';
@@ -48,11 +48,12 @@ export interface SuppressOptions {
   readonly appliesTo?: string[];
 }
 
-/** Where and whether the synth-time report is written. */
+/** Where and whether `Checklist.writeReport` writes the report. */
 export interface ChecklistReportOptions {
   /**
-   * Directory of `golden-checklist.md`, `.json` and `.sarif`.
-   * @default - the app's outdir, next to the manifests
+   * Directory of `golden-checklist.md`, `.json` and `.sarif`. Keep it out of the directory a GitOps
+   * tool applies: many read every `.json` and `.yaml` there as manifests.
+   * @default '.golden-go/report' under the working directory
    */
   readonly directory?: string;
   /**
@@ -62,10 +63,14 @@ export interface ChecklistReportOptions {
   readonly enabled?: boolean;
 }
 
+/** Where `Checklist.writeReport` writes unless told otherwise: never next to the manifests. */
+const DEFAULT_REPORT_DIRECTORY = path.join('.golden-go', 'report');
+
 /**
  * The golden checklist at synth time: every golden-go construct's final output (after every escape
  * hatch) is checked once per synth; errors fail the synth with the rule id, the construct path, the
- * resource and field, and the fix; warnings and suppressions go into the report.
+ * resource and field, and the fix. Validation writes nothing: `Checklist.writeReport(app)` writes the
+ * report (warnings, errors, suppressions) when asked to.
  */
 export class Checklist {
   /**
@@ -103,9 +108,32 @@ export class Checklist {
     return out;
   }
 
-  /** Configures the report of the app that holds `scope`. */
+  /** Configures where `writeReport` writes the report of the app that holds `scope`, or turns it off. */
   public static configureReport(scope: IConstruct, options: ChecklistReportOptions): void {
     reportOf(scope).options = options;
+  }
+
+  /**
+   * Writes `golden-checklist.md` (a table for pull requests), `.json` and `.sarif` (SARIF 2.1.0) for
+   * everything under `scope`, on its current output. Call it after `app.synth()` (or instead of it,
+   * to report on a failing synth).
+   * @param scope usually the App
+   * @param options where to write; the options of `configureReport` otherwise
+   * @returns the paths written (none when the report is turned off)
+   */
+  public static writeReport(scope: IConstruct, options?: ChecklistReportOptions): string[] {
+    const o = options ?? reportOf(scope).options;
+    if (o.enabled === false) return [];
+    const dir = o.directory ?? DEFAULT_REPORT_DIRECTORY;
+    const { findings, subjects } = evaluate(scope);
+    const input = { title: 'Golden checklist', subjects, findings, version: packageVersion() };
+    fs.mkdirSync(dir, { recursive: true });
+    return ([['golden-checklist.md', renderMarkdown], ['golden-checklist.json', renderJson], ['golden-checklist.sarif', renderSarif]] as const)
+      .map(([file, render]) => {
+        const target = path.join(dir, file);
+        fs.writeFileSync(target, render(input));
+        return target;
+      });
   }
 
   /** Every finding under `scope` (warnings, errors and suppressed ones) on the current output. */
@@ -189,17 +217,7 @@ class ChecklistReport extends Construct {
   }
 
   private evaluateAll(): string[] {
-    const root = this.node.root;
-    const { findings, subjects, bySubject } = evaluate(root);
-    this.pending = bySubject;
-    if (this.options.enabled === false) return [];
-    const dir = this.options.directory ?? (root instanceof App ? root.outdir : undefined);
-    if (!dir) return [];
-    const input = { title: 'Golden checklist', subjects, findings, version: packageVersion() };
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'golden-checklist.md'), renderMarkdown(input));
-    fs.writeFileSync(path.join(dir, 'golden-checklist.json'), renderJson(input));
-    fs.writeFileSync(path.join(dir, 'golden-checklist.sarif'), renderSarif(input));
+    this.pending = evaluate(this.node.root).bySubject;
     return [];
   }
 }

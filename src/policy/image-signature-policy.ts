@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { clusterScopedObject } from './cluster-scoped';
+import { appSingleton, clusterScopedObject } from './cluster-scoped';
 import { GATEKEEPER_KIND, GATEKEEPER_REGO } from './gatekeeper';
 import { DNS_LABEL, REPOSITORY } from '../core/constants';
 import { invalidValue } from '../core/errors';
@@ -16,7 +16,7 @@ export enum PolicyEngine {
   /** Sigstore policy-controller `ClusterImagePolicy` (policy.sigstore.dev/v1beta1). */
   SIGSTORE = 'sigstore',
   /**
-   * OPA Gatekeeper with Ratify (v1) as external data provider: a ConstraintTemplate (once per chart), a
+   * OPA Gatekeeper with Ratify (v1) as external data provider: a ConstraintTemplate (once per app), a
    * constraint for the repository, and Ratify's cosign Verifier (plus an inline KeyManagementProvider for keys).
    */
   GATEKEEPER_RATIFY = 'gatekeeper-ratify',
@@ -199,19 +199,17 @@ export class ImageSignaturePolicy extends Construct {
     }
 
     if (engines.includes(PolicyEngine.GATEKEEPER_RATIFY)) {
-      // One template serves every policy of the chart: two objects with one name would collide.
+      // One template serves every policy of the app: two objects with one name would collide.
       const chart = Chart.of(this);
-      if (!chart.node.tryFindChild('GoldenGoGatekeeperTemplate')) {
-        clusterScopedObject(chart, 'GoldenGoGatekeeperTemplate', {
-          apiVersion: 'templates.gatekeeper.sh/v1',
-          kind: 'ConstraintTemplate',
-          metadata: { name: GATEKEEPER_KIND.toLowerCase(), labels },
-          spec: {
-            crd: { spec: { names: { kind: GATEKEEPER_KIND }, validation: { openAPIV3Schema: { type: 'object', properties: { repositories: { type: 'array', items: { type: 'string' } } } } } } },
-            targets: [{ target: 'admission.k8s.gatekeeper.sh', rego: GATEKEEPER_REGO }],
-          },
-        });
-      }
+      appSingleton(this, 'ConstraintTemplate', () => clusterScopedObject(chart, 'GoldenGoGatekeeperTemplate', {
+        apiVersion: 'templates.gatekeeper.sh/v1',
+        kind: 'ConstraintTemplate',
+        metadata: { name: GATEKEEPER_KIND.toLowerCase(), labels },
+        spec: {
+          crd: { spec: { names: { kind: GATEKEEPER_KIND }, validation: { openAPIV3Schema: { type: 'object', properties: { repositories: { type: 'array', items: { type: 'string' } } } } } } },
+          targets: [{ target: 'admission.k8s.gatekeeper.sh', rego: GATEKEEPER_REGO }],
+        },
+      }));
       this.policies.push(clusterScopedObject(this, 'GatekeeperConstraint', {
         apiVersion: 'constraints.gatekeeper.sh/v1beta1',
         kind: GATEKEEPER_KIND,
@@ -266,11 +264,11 @@ export class ImageSignaturePolicy extends Construct {
       }));
       for (const ns of props.optInNamespaces ?? []) {
         if (!DNS_LABEL.test(ns)) throw invalidValue('optInNamespaces', ns, 'namespace names');
-        clusterScopedObject(this, `Namespace-${ns}`, {
+        appSingleton(this, `Namespace/${ns}`, () => clusterScopedObject(this, `Namespace-${ns}`, {
           apiVersion: 'v1',
           kind: 'Namespace',
           metadata: { name: ns, labels: { 'policy.sigstore.dev/include': 'true' } },
-        });
+        }));
       }
     }
   }

@@ -11,7 +11,6 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 /* eslint-enable import/no-extraneous-dependencies */
 import { App, Chart, YamlOutputType } from 'cdk8s';
-import { Checklist } from '../checklist/checklist';
 import { GoImageRenderer } from '../image/dockerfile';
 import { writeImageFiles } from '../image/files';
 import { ImageReference } from '../image/image-reference';
@@ -161,7 +160,6 @@ export class GoMicroservice extends pulumi.ComponentResource {
 /** The cdk8s objects of one service, validated (construct checks and checklist) as in `cdk8s synth`. */
 function synthesize(name: string, service: GoMicroserviceServiceProps, image: ImageReference): any[] {
   const app = new App({ outdir: path.join(os.tmpdir(), 'golden-go-pulumi'), yamlOutputType: YamlOutputType.FILE_PER_APP });
-  Checklist.configureReport(app, { enabled: false });
   const chart = new Chart(app, name, { disableResourceNameHashes: true });
   new CdkGoMicroservice(chart, service.name ?? name, { ...service, image });
   return chart.toJson();
