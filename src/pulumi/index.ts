@@ -15,8 +15,8 @@ import { GoImageRenderer } from '../image/dockerfile';
 import { writeImageFiles } from '../image/files';
 import { ImageReference } from '../image/image-reference';
 import { HardenedGoImageProps } from '../image/props';
-import { GoMicroservice as CdkGoMicroservice, GoldenAnnotations } from '../service/go-microservice';
-import { GoMicroserviceProps as CdkGoMicroserviceProps } from '../service/props';
+import { GoMicroservice as CdkGoMicroservice } from '../service/go-microservice';
+import { GoMicroserviceProps as CdkGoMicroserviceProps, GoldenAnnotations } from '../service/props';
 
 export type { HardenedGoImageProps };
 

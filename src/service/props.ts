@@ -248,3 +248,17 @@ export interface GoMicroserviceProps {
    */
   readonly suppressions?: Record<string, string>;
 }
+/** Annotation keys golden-go writes on the pod template. */
+export class GoldenAnnotations {
+  /** The image digest the pod must run. */
+  public static readonly IMAGE_DIGEST = 'golden-go.dev/image-digest';
+  /** The image repository the signature policy covers. */
+  public static readonly IMAGE_REPOSITORY = 'golden-go.dev/image-repository';
+  /** The expected signer: `keyless <issuer> <subject>` or `key sha256:<fingerprint>`. */
+  public static readonly SIGNER = 'golden-go.dev/signer';
+  /** Namespaced-unsafe sysctls the service opted into. */
+  public static readonly UNSAFE_SYSCTLS = 'golden-go.dev/unsafe-sysctls';
+
+  private constructor() {}
+}
+
