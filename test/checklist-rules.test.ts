@@ -207,3 +207,32 @@ describe('parity: every rule has one verdict through synth and through audit', (
     expect(auditK8s(k8sMutations[id])).toEqual(viaSynth);
   });
 });
+
+// ---- one implementation: a construct-time verdict and the check on the output say the same thing
+
+describe('construct-time errors and output checks share one implementation per rule', () => {
+  const REASON = 'the exception was reviewed with the platform team for this service';
+  test.each<[string, Record<string, unknown>]>([
+    ['R01', { image: ImageReference.fromTag('registry.example.com/acme/svc', 'dev') }],
+    ['R06', { terminationGracePeriodSeconds: 10 }],
+    ['R08', { sysctls: [{ name: 'vm.swappiness', value: '10' }] }],
+    ['R09', { timeZone: 'Mars/Base_One' }],
+    ['R12', { replicas: 1 }],
+    ['R12', { autoscaling: { minReplicas: 1, maxReplicas: 3 } }],
+    ['R16', { env: { DB_PASSWORD: 'hunter2' } }],
+  ])('%s %p: the suppressed construct-time finding and the output finding carry one message', (ruleId, props) => {
+    const chart = Testing.chart();
+    new GoMicroservice(chart, 'svc', {
+      image: ImageReference.fromDigest('registry.example.com/acme/svc', DIGEST, '1.0.0'),
+      namespace: 'shop',
+      signer: ImageSigner.keyless('https://token.actions.githubusercontent.com', 'https://github.com/acme/svc/.github/workflows/release.yml@refs/heads/main'),
+      suppressions: { [ruleId]: REASON },
+      ...props,
+    });
+    const mine = Checklist.findings(chart).filter((f) => f.ruleId === ruleId);
+    // One from construction (field = the prop) and one from the output check (field = where in the object).
+    expect(mine.map((f) => f.status)).toEqual(['suppressed', 'suppressed']);
+    expect(new Set(mine.map((f) => f.message)).size).toBe(1);
+    expect(mine.some((f) => f.object === undefined) && mine.some((f) => f.object !== undefined)).toBe(true);
+  });
+});

@@ -37,6 +37,13 @@ export class RuleGate {
     throw ruleError(ruleId, prop, message);
   }
 
+  /** Applies a rule's shared verdict to a prop: an error (unless suppressed) or a warning, as the rule says. */
+  public check(ruleId: string, prop: string, violation: { readonly message: string; readonly severity?: RuleSeverity } | undefined): void {
+    if (!violation) return;
+    if (violation.severity === RuleSeverity.WARNING) this.warn(ruleId, prop, violation.message);
+    else this.error(ruleId, prop, violation.message);
+  }
+
   /** Records a warning. */
   public warn(ruleId: string, prop: string, message: string): void {
     this.warnings.push({ ruleId, field: prop, message, severity: RuleSeverity.WARNING });

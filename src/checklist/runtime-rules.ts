@@ -50,14 +50,87 @@ function probeKey(p: any): string | undefined {
   return undefined;
 }
 
+// ---- Rule logic shared with the constructs: each function is the one implementation of its rule's
+// verdict and message. The checks below call it on the final objects (synth and audit); the
+// constructs call it on their props at construction, naming the prop.
+
+/** A verdict of shared rule logic. */
+export interface Violation {
+  readonly message: string;
+  readonly severity?: S;
+}
+
+/** R01: an image reference that is not pinned by digest. */
+export function imagePinViolation(image: string): Violation | undefined {
+  if (PINNED_REFERENCE.test(image)) return undefined;
+  const hint = /:latest$/.test(image) || !/:[^/]+$/.test(image) ? '":latest" (or no tag) names whatever was pushed last' : 'a tag can be moved to other bytes at any time';
+  return { message: `"${image}" is not pinned by digest: ${hint}` };
+}
+
+/** Seconds the shutdown needs beyond preStop and drain. */
+export const SHUTDOWN_MARGIN_SECONDS = 5;
+
+/** R06: a grace period shorter than the pre-SIGTERM delay + drain + margin. */
+export function shutdownBudgetViolation(graceSeconds: number, delaySeconds: number, drainSeconds: number): Violation | undefined {
+  const budget = delaySeconds + drainSeconds + SHUTDOWN_MARGIN_SECONDS;
+  if (graceSeconds >= budget) return undefined;
+  return {
+    message: `${graceSeconds} is less than preStop delay ${delaySeconds} s + drain timeout ${drainSeconds} s + margin ${SHUTDOWN_MARGIN_SECONDS} s = ${budget} s; in-flight requests would be cut off by SIGKILL`,
+  };
+}
+
+/** R08: a pod sysctl that cannot work on the target release (an unsafe one the pod opted into is a warning). */
+export function sysctlViolation(name: string, kubernetesVersion: string, hostNetwork: boolean, optedIn: boolean): Violation | undefined {
+  if (hostNetwork && name.startsWith('net.')) {
+    return { message: `${name} is a net.* sysctl and hostNetwork is true: the API server rejects the pod (it would change the node's own network stack)` };
+  }
+  const cls = Sysctls.classify(name, kubernetesVersion);
+  if (cls === SysctlClass.NODE_LEVEL) {
+    return { message: `${name} is a node-level sysctl: it is not namespaced, no kubelet can allow it, and the pod fails with SysctlForbidden. Set it on the node (or a privileged DaemonSet) instead` };
+  }
+  if (cls !== SysctlClass.NAMESPACED_UNSAFE) return undefined;
+  if (optedIn) return { message: `${name} is unsafe: pods only start on nodes whose kubelet allows it, in a PSA-privileged namespace`, severity: S.WARNING };
+  const since = Sysctls.safeSince(name);
+  const why = since ? `it only joined the safe set in Kubernetes ${since} and kubernetesVersion is ${kubernetesVersion}` : 'it is not in the Kubernetes safe set';
+  return {
+    message: `${name} is namespaced but unsafe: ${why}. Pods that set it fail to start unless every kubelet runs with --allowed-unsafe-sysctls=${name} and the namespace is PSA privileged; list it in allowedUnsafeSysctls (the golden-go.dev/unsafe-sysctls pod annotation) to opt in`,
+  };
+}
+
+/** R09: a TZ that Go would silently replace with UTC. */
+export function timeZoneViolation(tz: string): Violation | undefined {
+  if (isValidTimeZone(tz)) return undefined;
+  return { message: `"${tz}" is not an IANA time zone; Go would silently fall back to UTC. Use a name such as "UTC", "Europe/Berlin" or "Asia/Shanghai" (allowed: names that match ${TIME_ZONE_NAME} and exist)` };
+}
+
+/** R12: a fixed replica count that leaves the service down on every drain. */
+export function replicasViolation(replicas: number): Violation | undefined {
+  if (replicas >= 2) return undefined;
+  return { message: `${replicas} leaves the service down during every node drain and rollout; use at least 2`, severity: S.ERROR };
+}
+
+/** R12: an autoscaler that may scale down to one pod. */
+export function minReplicasViolation(minReplicas: number): Violation | undefined {
+  if (minReplicas >= 2) return undefined;
+  return { message: `${minReplicas} can scale the service down to a single pod; use at least 2`, severity: S.ERROR };
+}
+
+/** R16: a secret in an environment variable (read from a Secret, or a plain value under a secret's name). */
+export function secretEnvViolation(env: { readonly name: string; readonly value?: unknown; readonly valueFrom?: any }): Violation | undefined {
+  if (env.valueFrom?.secretKeyRef) return { message: `reads Secret ${env.valueFrom.secretKeyRef.name}: environment variables leak through /proc, crash dumps and \`kubectl describe\`; mount the Secret as files` };
+  if (env.value !== undefined && SECRET_NAME.test(env.name)) {
+    return { message: 'looks like a secret; environment variables leak through /proc, crash dumps and `kubectl describe`. Mount the Secret as files (secretFiles)' };
+  }
+  return undefined;
+}
+
 const podSpec = (pod: PodModel, field: string) => `${pod.templatePath}spec.${field}`;
 
 function r01(m: WorkloadModel, report: Report): void {
   for (const pod of m.pods) {
     for (const c of pod.containers) {
-      const image: string = c.spec.image ?? '';
-      if (PINNED_REFERENCE.test(image)) continue;
-      report({ resource: pod.ref, field: `${c.path}.image`, message: `image "${c.spec.image}" is not pinned by digest${/:latest$/.test(image) || !/:[^/]+$/.test(image) ? ' (":latest" or no tag)' : ''}` });
+      const v = imagePinViolation(c.spec.image ?? '');
+      if (v) report({ resource: pod.ref, field: `${c.path}.image`, ...v });
     }
   }
 }
@@ -160,13 +233,8 @@ function r06(m: WorkloadModel, report: Report): void {
       }
       const drain = seconds(c.env.SHUTDOWN_DRAIN_TIMEOUT?.value) ?? 0;
       const appDelay = seconds(c.env.SHUTDOWN_DELAY?.value) ?? 0;
-      if (preStopSeconds + appDelay + drain > grace) {
-        report({
-          resource: pod.ref,
-          field: podSpec(pod, 'terminationGracePeriodSeconds'),
-          message: `terminationGracePeriodSeconds ${grace} is shorter than preStop ${preStopSeconds} s + app delay ${appDelay} s + drain ${drain} s: SIGKILL cuts off in-flight requests`,
-        });
-      }
+      const v = shutdownBudgetViolation(grace, preStopSeconds + appDelay, drain);
+      if (v) report({ resource: pod.ref, field: podSpec(pod, 'terminationGracePeriodSeconds'), ...v });
     }
   }
 }
@@ -200,6 +268,7 @@ function r07(m: WorkloadModel, report: Report): void {
 function r08(m: WorkloadModel, report: Report): void {
   for (const pod of m.pods) {
     const field = podSpec(pod, 'securityContext.sysctls');
+    const optedIn = new Set(String(pod.podMeta.annotations?.['golden-go.dev/unsafe-sysctls'] ?? '').split(',').filter(Boolean));
     for (const s of pod.spec.securityContext?.sysctls ?? []) {
       let name: string;
       try {
@@ -208,20 +277,8 @@ function r08(m: WorkloadModel, report: Report): void {
         report({ resource: pod.ref, field, message: `sysctl "${s.name}" is not a valid name` });
         continue;
       }
-      if (pod.spec.hostNetwork && name.startsWith('net.')) {
-        report({ resource: pod.ref, field, message: `${name} is a net.* sysctl and hostNetwork is true: the API server rejects the pod` });
-        continue;
-      }
-      const cls = Sysctls.classify(name, m.kubernetesVersion);
-      if (cls === SysctlClass.NODE_LEVEL) report({ resource: pod.ref, field, message: `${name} is a node-level sysctl: no kubelet accepts it from a pod (SysctlForbidden)` });
-      if (cls === SysctlClass.NAMESPACED_UNSAFE) {
-        report({
-          resource: pod.ref,
-          field,
-          severity: S.WARNING,
-          message: `${name} is not in the Kubernetes ${m.kubernetesVersion} safe set: pods start only where kubelets allow it (--allowed-unsafe-sysctls) in a PSA-privileged namespace`,
-        });
-      }
+      const v = sysctlViolation(name, m.kubernetesVersion, pod.spec.hostNetwork === true, optedIn.has(name));
+      if (v) report({ resource: pod.ref, field, ...v });
     }
   }
 }
@@ -230,7 +287,8 @@ function r09(m: WorkloadModel, report: Report): void {
   for (const pod of m.pods) {
     for (const c of pod.containers) {
       const tz = c.env.TZ?.value;
-      if (tz !== undefined && !isValidTimeZone(String(tz))) report({ resource: pod.ref, field: `${c.path}.env[TZ]`, message: `TZ=${tz} is not an IANA time zone: Go silently uses UTC` });
+      const v = tz === undefined ? undefined : timeZoneViolation(String(tz));
+      if (v) report({ resource: pod.ref, field: `${c.path}.env[TZ]`, ...v });
     }
   }
 }
@@ -256,14 +314,14 @@ function r11(m: WorkloadModel, report: Report): void {
 
 function r12(m: WorkloadModel, report: Report): void {
   for (const h of m.hpas) {
-    if ((h.spec?.minReplicas ?? 1) < 2) {
-      report({ resource: `HorizontalPodAutoscaler/${h.metadata?.namespace ?? '-'}/${h.metadata?.name ?? '?'}`, field: 'spec.minReplicas', message: `HorizontalPodAutoscaler minReplicas ${h.spec?.minReplicas ?? 1} can scale the service down to one pod` });
-    }
+    const v = minReplicasViolation(h.spec?.minReplicas ?? 1);
+    if (v) report({ resource: `HorizontalPodAutoscaler/${h.metadata?.namespace ?? '-'}/${h.metadata?.name ?? '?'}`, field: 'spec.minReplicas', ...v });
   }
   for (const pod of m.pods.filter((p) => p.kind === 'Deployment' || p.kind === 'StatefulSet')) {
     const o = pod.object;
     const hpa = m.hpas.find((h) => h.spec?.scaleTargetRef?.kind === pod.kind && h.spec?.scaleTargetRef?.name === pod.meta.name);
-    if (!hpa && (o.spec?.replicas ?? 1) < 2) report({ resource: pod.ref, field: 'spec.replicas', message: `${o.spec?.replicas ?? 1} replica(s) and no HorizontalPodAutoscaler: every drain and rollout is downtime` });
+    const replicas = hpa ? undefined : replicasViolation(o.spec?.replicas ?? 1);
+    if (replicas) report({ resource: pod.ref, field: 'spec.replicas', ...replicas });
     if (!m.pdbs.some((p) => (p.metadata?.namespace ?? 'default') === pod.namespace && selects(p.spec?.selector?.matchLabels ?? {}, pod.podMeta.labels))) {
       report({ resource: pod.ref, field: 'spec.template.metadata.labels', message: 'no PodDisruptionBudget selects the pods' });
     }
@@ -302,9 +360,8 @@ function r16(m: WorkloadModel, report: Report): void {
   for (const pod of m.pods) {
     for (const c of pod.containers) {
       for (const e of c.spec.env ?? []) {
-        const field = `${c.path}.env[${e.name}]`;
-        if (e.valueFrom?.secretKeyRef) report({ resource: pod.ref, field, message: `env ${e.name} reads Secret ${e.valueFrom.secretKeyRef.name}: mount it as a file` });
-        else if (e.value !== undefined && SECRET_NAME.test(e.name)) report({ resource: pod.ref, field, message: `env ${e.name} holds what looks like a secret in plain text` });
+        const v = secretEnvViolation(e);
+        if (v) report({ resource: pod.ref, field: `${c.path}.env[${e.name}]`, ...v });
       }
       for (const e of c.spec.envFrom ?? []) {
         if (e.secretRef) report({ resource: pod.ref, field: `${c.path}.envFrom`, message: `envFrom Secret ${e.secretRef.name}: mount it as files` });

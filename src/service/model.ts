@@ -5,18 +5,21 @@ import { ServiceProbes } from './probes';
 import { GoldenAnnotations, GoMicroserviceProps, GoResources, LogLevel, SecretFiles } from './props';
 import { GoRuntime } from './runtime-env';
 import { RuleGate } from '../checklist/engine';
-import { isValidTimeZone, TIME_ZONE_NAME } from '../checklist/runtime-rules';
-import { DNS_LABEL, SECRET_NAME } from '../core/constants';
+import {
+  imagePinViolation, minReplicasViolation, replicasViolation, secretEnvViolation, SHUTDOWN_MARGIN_SECONDS, shutdownBudgetViolation, sysctlViolation,
+  timeZoneViolation,
+} from '../checklist/runtime-rules';
+import { RuleSeverity } from '../checklist/severity';
+import { DNS_LABEL } from '../core/constants';
 import { invalidValue, ruleError } from '../core/errors';
 import { atLeast, parseKubernetesVersion } from '../core/kubernetes-version';
 import { checkPattern, PATTERNS } from '../core/patterns';
-import { Sysctl, SysctlClass, Sysctls } from '../core/sysctls';
+import { Sysctl, Sysctls } from '../core/sysctls';
 import { ImageReference } from '../image/image-reference';
 import { ImageSigner } from '../publish/image-signer';
 
 const RESERVED_ENV = ['GOMEMLIMIT', 'GOMAXPROCS', 'GOGC', 'TZ', 'LANG', 'LOG_LEVEL', 'LOG_FORMAT', 'NO_COLOR', 'PORT', 'METRICS_PORT',
   'SHUTDOWN_DRAIN_TIMEOUT', 'SHUTDOWN_DELAY'];
-const SHUTDOWN_MARGIN_SECONDS = 5;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /**
@@ -81,7 +84,7 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
   if (!(props.image instanceof ImageReference)) {
     throw ruleError('R01', 'image', 'must be an ImageReference pinned by digest: ImageReference.fromDigest(...) or ImageReference.parse("repo:tag@sha256:…")');
   }
-  if (!props.image.digest) gate.error('R01', 'image', `"${props.image}" is not pinned by digest: a tag can be moved to other bytes at any time`);
+  gate.check('R01', 'image', imagePinViolation(props.image.toString()));
   const id = identity(props, ctx);
   const kubernetesVersion = props.kubernetesVersion ?? '1.35';
   const version = parseKubernetesVersion('kubernetesVersion', kubernetesVersion);
@@ -174,9 +177,7 @@ function resolveShutdown(props: GoMicroserviceProps, sleepAction: boolean, gate:
   const budget = preStopSeconds + drainSeconds + SHUTDOWN_MARGIN_SECONDS;
   const graceSeconds = props.terminationGracePeriodSeconds ?? budget;
   if (!Number.isInteger(graceSeconds) || graceSeconds < 0) throw invalidValue('terminationGracePeriodSeconds', graceSeconds, 'whole seconds');
-  if (graceSeconds < budget) {
-    gate.error('R06', 'terminationGracePeriodSeconds', `${graceSeconds} is less than preStop delay ${preStopSeconds} s + drain timeout ${drainSeconds} s + margin ${SHUTDOWN_MARGIN_SECONDS} s = ${budget} s; in-flight requests would be cut off by SIGKILL`);
-  }
+  gate.check('R06', 'terminationGracePeriodSeconds', shutdownBudgetViolation(graceSeconds, preStopSeconds, drainSeconds));
   return { drainSeconds, preStopSeconds, graceSeconds, sleepAction };
 }
 
@@ -191,9 +192,7 @@ interface RuntimeFacts {
 /** The container environment (R04, R05, R06, R09, R10, R16): golden-go's variables, then the user's. */
 function runtimeEnv(props: GoMicroserviceProps, f: RuntimeFacts, gate: RuleGate): Record<string, kplus.EnvValue> {
   const timeZone = props.timeZone ?? 'UTC';
-  if (!isValidTimeZone(timeZone)) {
-    gate.error('R09', 'timeZone', `"${timeZone}" is not an IANA time zone; Go would silently fall back to UTC. Use a name such as "UTC", "Europe/Berlin" or "Asia/Shanghai" (allowed: names that match ${TIME_ZONE_NAME} and exist)`);
-  }
+  gate.check('R09', 'timeZone', timeZoneViolation(timeZone));
   const value = kplus.EnvValue.fromValue;
   const env: Record<string, kplus.EnvValue> = {
     PORT: value(String(f.port)), METRICS_PORT: value(String(f.metricsPort)), GOMEMLIMIT: value(f.goMemLimit),
@@ -213,9 +212,7 @@ function runtimeEnv(props: GoMicroserviceProps, f: RuntimeFacts, gate: RuleGate)
     if (RESERVED_ENV.includes(k)) {
       throw new Error(`env.${k}: set by golden-go from its own prop (GOMEMLIMIT from resources.memoryLimit, TZ from timeZone, LOG_LEVEL from logLevel, SHUTDOWN_* from drainTimeoutSeconds/preStopDelaySeconds, PORT from port); remove it from env`);
     }
-    if (SECRET_NAME.test(k)) {
-      gate.error('R16', `env.${k}`, 'looks like a secret; environment variables leak through /proc, crash dumps and `kubectl describe`. Mount the Secret as files with secretFiles');
-    }
+    gate.check('R16', `env.${k}`, secretEnvViolation({ name: k, value: v }));
     // The kubelet expands $(VAR) in values: a value must not reach other variables (secrets included).
     env[k] = value(checkPattern(`env.${k}`, v, PATTERNS.envValue, 'one line of printable ASCII without "$("'));
   }
@@ -257,7 +254,7 @@ function resolveReplicas(props: GoMicroserviceProps, gate: RuleGate): number | u
   }
   const replicas = props.autoscaling ? undefined : props.replicas ?? 2;
   if (replicas !== undefined && !Number.isInteger(replicas)) throw invalidValue('replicas', replicas, 'a whole number, at least 2');
-  if (replicas !== undefined && replicas < 2) gate.error('R12', 'replicas', `${replicas} leaves the service down during every node drain and rollout; use at least 2`);
+  if (replicas !== undefined) gate.check('R12', 'replicas', replicasViolation(replicas));
   return replicas;
 }
 
@@ -266,7 +263,7 @@ function resolveAutoscaling(props: GoMicroserviceProps, gate: RuleGate): Service
   if (!a) return undefined;
   const min = a.minReplicas ?? 2;
   if (!Number.isInteger(min) || min < 1) throw invalidValue('autoscaling.minReplicas', min, 'a whole number, at least 2');
-  if (min < 2) gate.error('R12', 'autoscaling.minReplicas', `${min} can scale the service down to a single pod; use at least 2`);
+  gate.check('R12', 'autoscaling.minReplicas', minReplicasViolation(min));
   if (!(Number.isInteger(a.maxReplicas) && a.maxReplicas > min)) throw invalidValue('autoscaling.maxReplicas', a.maxReplicas, `a whole number greater than minReplicas (${min})`);
   const util = a.cpuUtilization ?? 70;
   if (!(Number.isInteger(util) && util > 0 && util <= 100)) throw invalidValue('autoscaling.cpuUtilization', util, '1-100 (percent of the CPU request)');
@@ -294,25 +291,11 @@ function classifySysctls(sysctls: Sysctl[], allowed: string[], k8sVersion: strin
     if (names.has(name)) throw invalidValue('sysctls', name, 'each sysctl once');
     names.add(name);
     checkPattern(`sysctls.${name}`, s.value, PATTERNS.sysctlValue, 'a sysctl value of letters, digits, spaces and . _ : , / -');
-    if (hostNetwork && name.startsWith('net.')) {
-      gate.error('R08', 'sysctls', `${name} is a net.* sysctl and hostNetwork is true: the API server rejects the pod (it would change the node's own network stack)`);
-      continue;
-    }
-    const cls = Sysctls.classify(name, k8sVersion);
-    if (cls === SysctlClass.NODE_LEVEL) {
-      gate.error('R08', 'sysctls', `${name} is a node-level sysctl: it is not namespaced, no kubelet can allow it, and the pod fails with SysctlForbidden. Set it on the node (or a privileged DaemonSet) instead`);
-      unsafe.push(name);
-      continue;
-    }
-    if (cls === SysctlClass.NAMESPACED_UNSAFE) {
-      if (!allowedSet.has(name)) {
-        const since = Sysctls.safeSince(name);
-        const why = since ? `it only joined the safe set in Kubernetes ${since} and kubernetesVersion is ${k8sVersion}` : 'it is not in the Kubernetes safe set';
-        gate.error('R08', 'sysctls', `${name} is namespaced but unsafe: ${why}. Pods that set it fail to start unless every kubelet runs with --allowed-unsafe-sysctls=${name} and the namespace is PSA privileged; list it in allowedUnsafeSysctls to opt in`);
-      }
-      unsafe.push(name);
-      if (allowedSet.has(name)) gate.warn('R08', 'allowedUnsafeSysctls', `${name} is unsafe: pods only start on nodes whose kubelet allows it, in a PSA-privileged namespace`);
-    }
+    const optedIn = allowedSet.has(name);
+    const verdict = sysctlViolation(name, k8sVersion, hostNetwork, optedIn);
+    gate.check('R08', verdict?.severity === RuleSeverity.WARNING ? 'allowedUnsafeSysctls' : 'sysctls', verdict);
+    // The pod annotation lists what the service opted into, and what it sets against the rule.
+    if (verdict && !(hostNetwork && name.startsWith('net.'))) unsafe.push(name);
   }
   for (const n of allowedSet) {
     if (!names.has(n)) throw invalidValue('allowedUnsafeSysctls', n, 'names that also appear in sysctls');
