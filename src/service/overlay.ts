@@ -41,7 +41,7 @@ export class RenderedDefaults {
   /** Fields at `path` (a JSON pointer) that fill whatever the rendering leaves unset there. */
   public underlay(path: string, fields: Record<string, unknown>): void {
     const value = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    this.defaults.push({ path: pointer(path), value });
+    this.defaults.push({ path: pointer(path), value: sortKeys(value) });
   }
 
   /** A key golden-go takes out of the rendering (when present), such as cdk8s-plus's address label. */
@@ -66,6 +66,7 @@ export class RenderedDefaults {
 }
 
 /** Fills `target` with `defaults` where it has nothing; lists keep their entries and gain the missing defaults. */
+// Every rendering gets its own copy of the defaults: callers may change what toJson returns.
 function mergeUnder(target: Record<string, any>, defaults: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(defaults)) {
     const current = target[key];
@@ -84,17 +85,36 @@ function isPlainObject(v: unknown): v is Record<string, any> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function clone<T>(v: T): T {
-  return v === undefined ? v : JSON.parse(JSON.stringify(v));
+function clone(v: any): any {
+  if (Array.isArray(v)) return v.map(clone);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = clone(v[k]);
+  return out;
 }
 
 function pointer(path: string): string[] {
   return path.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** cdk8s sorts object keys for stable output; merged fields get the same treatment. */
+/**
+ * cdk8s sorts object keys for stable output; merged fields get the same treatment. Objects whose keys
+ * are already in order (most of a rendering) are kept and only their values visited.
+ */
 function sortKeys(value: any): any {
-  if (Array.isArray(value)) return value.map(sortKeys);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = sortKeys(value[i]);
+    return value;
+  }
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys(value[k])]));
+  const keys = Object.keys(value);
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1] < keys[i];
+  if (sorted) {
+    for (const k of keys) value[k] = sortKeys(value[k]);
+    return value;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of keys.sort()) out[k] = sortKeys(value[k]);
+  return out;
 }
