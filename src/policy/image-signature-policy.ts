@@ -1,7 +1,10 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, ApiObjectProps, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { appSingleton, clusterScopedObject } from './cluster-scoped';
-import { GATEKEEPER_KIND, GATEKEEPER_REGO } from './gatekeeper';
+import {
+  gatekeeperConstraint, gatekeeperTemplate, kyvernoClusterPolicy, kyvernoImageValidatingPolicy, optInNamespace, PolicyModel,
+  ratifyKeyManagementProvider, ratifyVerifier, sigstoreClusterImagePolicy,
+} from './engines';
 import { DNS_LABEL, REPOSITORY } from '../core/constants';
 import { invalidValue } from '../core/errors';
 import { ImageReference } from '../image/image-reference';
@@ -131,145 +134,46 @@ export class ImageSignaturePolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: ImageSignaturePolicyProps) {
     super(scope, id);
-    if (!REPOSITORY.test(props.repository)) {
-      throw invalidValue('repository', props.repository, 'an image repository without tag or digest, such as "registry.example.com/team/service"');
-    }
     const engines = props.engines ?? [PolicyEngine.KYVERNO, PolicyEngine.SIGSTORE];
-    if (engines.length === 0 || new Set(engines).size !== engines.length) throw invalidValue('engines', engines, 'one or more distinct PolicyEngine values');
-    const mode = props.mode ?? PolicyMode.ENFORCE;
-    const name = props.name ?? `signed-${props.repository.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`.slice(0, 63).replace(/-$/, '');
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) throw invalidValue('name', name, 'a DNS subdomain name');
-    const tlog = props.requireTransparencyLog ?? true;
-    this.imageGlobs = [`${props.repository}:*`, `${props.repository}@*`];
-    const s = props.signer;
-    const labels = { 'app.kubernetes.io/managed-by': 'golden-go', 'app.kubernetes.io/component': 'image-signature-policy' };
-    const keyless = s.mode === 'keyless';
-
-    if (engines.includes(PolicyEngine.KYVERNO)) {
-      this.policies.push(clusterScopedObject(this, 'KyvernoImageValidatingPolicy', {
-        apiVersion: 'policies.kyverno.io/v1',
-        kind: 'ImageValidatingPolicy',
-        metadata: { name, labels },
-        spec: {
-          validationActions: [mode === PolicyMode.ENFORCE ? 'Deny' : 'Audit'],
-          matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }] },
-          matchImageReferences: this.imageGlobs.map((glob) => ({ glob })),
-          attestors: [{
-            name: 'golden',
-            cosign: {
-              ...(keyless ? { keyless: { identities: [{ issuer: s.issuer, subject: s.subject }] } } : { key: { data: s.publicKeyPem } }),
-              ...(tlog ? {} : { ctlog: { insecureIgnoreTlog: true } }),
-            },
-          }],
-          validationConfigurations: { mutateDigest: true, verifyDigest: true, required: true },
-          validations: [{
-            expression: 'images.containers.map(image, verifyImageSignatures(image, [attestors.golden])).all(e, e > 0)',
-            message: `images from ${props.repository} must be signed by ${s.identity}`,
-          }],
-        },
-      }));
-    }
-
-    if (engines.includes(PolicyEngine.KYVERNO_CLUSTER_POLICY)) {
-      this.policies.push(clusterScopedObject(this, 'KyvernoClusterPolicy', {
-        apiVersion: 'kyverno.io/v1',
-        kind: 'ClusterPolicy',
-        metadata: { name: `${name}-legacy`.slice(0, 63), labels },
-        spec: {
-          background: false,
-          webhookTimeoutSeconds: 30,
-          rules: [{
-            name: 'verify-signature',
-            match: { any: [{ resources: { kinds: ['Pod'] } }] },
-            verifyImages: [{
-              imageReferences: this.imageGlobs,
-              failureAction: mode === PolicyMode.ENFORCE ? 'Enforce' : 'Audit',
-              mutateDigest: true,
-              verifyDigest: true,
-              required: true,
-              attestors: [{
-                entries: [keyless
-                  ? { keyless: { issuer: s.issuer, subject: s.subject, ...(tlog ? {} : { rekor: { ignoreTlog: true } }) } }
-                  : { keys: { publicKeys: s.publicKeyPem, ...(tlog ? {} : { rekor: { ignoreTlog: true } }) } }],
-              }],
-            }],
-          }],
-        },
-      }));
-    }
-
+    const m = policyModel(props, engines);
+    this.imageGlobs = m.imageGlobs;
+    const emit = (objectId: string, object: ApiObjectProps) => this.policies.push(clusterScopedObject(this, objectId, object));
+    if (engines.includes(PolicyEngine.KYVERNO)) emit('KyvernoImageValidatingPolicy', kyvernoImageValidatingPolicy(m));
+    if (engines.includes(PolicyEngine.KYVERNO_CLUSTER_POLICY)) emit('KyvernoClusterPolicy', kyvernoClusterPolicy(m));
     if (engines.includes(PolicyEngine.GATEKEEPER_RATIFY)) {
       // One template serves every policy of the app: two objects with one name would collide.
       const chart = Chart.of(this);
-      appSingleton(this, 'ConstraintTemplate', () => clusterScopedObject(chart, 'GoldenGoGatekeeperTemplate', {
-        apiVersion: 'templates.gatekeeper.sh/v1',
-        kind: 'ConstraintTemplate',
-        metadata: { name: GATEKEEPER_KIND.toLowerCase(), labels },
-        spec: {
-          crd: { spec: { names: { kind: GATEKEEPER_KIND }, validation: { openAPIV3Schema: { type: 'object', properties: { repositories: { type: 'array', items: { type: 'string' } } } } } } },
-          targets: [{ target: 'admission.k8s.gatekeeper.sh', rego: GATEKEEPER_REGO }],
-        },
-      }));
-      this.policies.push(clusterScopedObject(this, 'GatekeeperConstraint', {
-        apiVersion: 'constraints.gatekeeper.sh/v1beta1',
-        kind: GATEKEEPER_KIND,
-        metadata: { name, labels },
-        spec: {
-          enforcementAction: mode === PolicyMode.ENFORCE ? 'deny' : 'dryrun',
-          match: { kinds: [{ apiGroups: [''], kinds: ['Pod'] }] },
-          parameters: { repositories: [props.repository] },
-        },
-      }));
-      const kmp = `${name}-key`.slice(0, 63);
-      if (!keyless) {
-        clusterScopedObject(this, 'RatifyKeyManagementProvider', {
-          apiVersion: 'config.ratify.deislabs.io/v1beta1',
-          kind: 'KeyManagementProvider',
-          metadata: { name: kmp, labels },
-          spec: { type: 'inline', parameters: { contentType: 'key', value: s.publicKeyPem } },
-        });
-      }
-      this.policies.push(clusterScopedObject(this, 'RatifyVerifier', {
-        apiVersion: 'config.ratify.deislabs.io/v1beta1',
-        kind: 'Verifier',
-        metadata: { name: `${name}-cosign`.slice(0, 63), labels },
-        spec: {
-          name: 'cosign',
-          artifactTypes: 'application/vnd.dev.cosign.artifact.sig.v1+json',
-          parameters: {
-            trustPolicies: [{
-              name: 'golden',
-              version: '1.0.0',
-              scopes: [props.repository],
-              ...(keyless ? { keyless: { certificateIdentity: s.subject, certificateOIDCIssuer: s.issuer } } : { keys: [{ provider: kmp }] }),
-              tLogVerify: tlog,
-            }],
-          },
-        },
-      }));
+      appSingleton(this, 'ConstraintTemplate', () => clusterScopedObject(chart, 'GoldenGoGatekeeperTemplate', gatekeeperTemplate(m.labels)));
+      emit('GatekeeperConstraint', gatekeeperConstraint(m));
+      const keyProvider = ratifyKeyManagementProvider(m);
+      if (keyProvider) clusterScopedObject(this, 'RatifyKeyManagementProvider', keyProvider);
+      emit('RatifyVerifier', ratifyVerifier(m));
     }
-
     if (engines.includes(PolicyEngine.SIGSTORE)) {
-      this.policies.push(clusterScopedObject(this, 'SigstoreClusterImagePolicy', {
-        apiVersion: 'policy.sigstore.dev/v1beta1',
-        kind: 'ClusterImagePolicy',
-        metadata: { name, labels },
-        spec: {
-          mode: mode === PolicyMode.ENFORCE ? 'enforce' : 'warn',
-          images: this.imageGlobs.map((glob) => ({ glob })),
-          authorities: [keyless
-            ? { name: 'golden', keyless: { url: 'https://fulcio.sigstore.dev', identities: [{ issuer: s.issuer, subject: s.subject }] } }
-            : { name: 'golden', key: { data: s.publicKeyPem, hashAlgorithm: 'sha256' } }],
-        },
-      }));
+      emit('SigstoreClusterImagePolicy', sigstoreClusterImagePolicy(m));
       for (const ns of props.optInNamespaces ?? []) {
         if (!DNS_LABEL.test(ns)) throw invalidValue('optInNamespaces', ns, 'namespace names');
-        appSingleton(this, `Namespace/${ns}`, () => clusterScopedObject(this, `Namespace-${ns}`, {
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          metadata: { name: ns, labels: { 'policy.sigstore.dev/include': 'true' } },
-        }));
+        appSingleton(this, `Namespace/${ns}`, () => clusterScopedObject(this, `Namespace-${ns}`, optInNamespace(ns)));
       }
     }
   }
+}
+
+/** Validates the props once: what every engine's policy says. */
+function policyModel(props: ImageSignaturePolicyProps, engines: PolicyEngine[]): PolicyModel {
+  if (!REPOSITORY.test(props.repository)) {
+    throw invalidValue('repository', props.repository, 'an image repository without tag or digest, such as "registry.example.com/team/service"');
+  }
+  if (engines.length === 0 || new Set(engines).size !== engines.length) throw invalidValue('engines', engines, 'one or more distinct PolicyEngine values');
+  const name = props.name ?? `signed-${props.repository.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`.slice(0, 63).replace(/-$/, '');
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) throw invalidValue('name', name, 'a DNS subdomain name');
+  return {
+    name,
+    repository: props.repository,
+    imageGlobs: [`${props.repository}:*`, `${props.repository}@*`],
+    signer: props.signer,
+    enforce: (props.mode ?? PolicyMode.ENFORCE) === PolicyMode.ENFORCE,
+    requireTransparencyLog: props.requireTransparencyLog ?? true,
+    labels: { 'app.kubernetes.io/managed-by': 'golden-go', 'app.kubernetes.io/component': 'image-signature-policy' },
+  };
 }
