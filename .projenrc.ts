@@ -45,7 +45,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
     },
   },
-  gitignore: ['/dist/', '/.e2e/', '/bench/out/'],
+  // .golden-go/report is where Checklist.writeReport writes by default.
+  gitignore: ['/dist/', '/.e2e/', '/bench/out/', '/.golden-go/'],
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.ci/', '/scripts/'] },
 });
 
