@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { clusterScopedObject } from './_cluster-scoped';
 import { DNS_LABEL, REPOSITORY } from './_constants';
 import { GATEKEEPER_KIND, GATEKEEPER_REGO } from './_gatekeeper';
 import { invalidValue } from './_rule-error';
@@ -130,7 +131,7 @@ export class ImageSignaturePolicy extends Construct {
     const keyless = s.mode === 'keyless';
 
     if (engines.includes(PolicyEngine.KYVERNO)) {
-      this.policies.push(new ApiObject(this, 'KyvernoImageValidatingPolicy', {
+      this.policies.push(clusterScopedObject(this, 'KyvernoImageValidatingPolicy', {
         apiVersion: 'policies.kyverno.io/v1',
         kind: 'ImageValidatingPolicy',
         metadata: { name, labels },
@@ -155,7 +156,7 @@ export class ImageSignaturePolicy extends Construct {
     }
 
     if (engines.includes(PolicyEngine.KYVERNO_CLUSTER_POLICY)) {
-      this.policies.push(new ApiObject(this, 'KyvernoClusterPolicy', {
+      this.policies.push(clusterScopedObject(this, 'KyvernoClusterPolicy', {
         apiVersion: 'kyverno.io/v1',
         kind: 'ClusterPolicy',
         metadata: { name: `${name}-legacy`.slice(0, 63), labels },
@@ -186,7 +187,7 @@ export class ImageSignaturePolicy extends Construct {
       // One template serves every policy of the chart: two objects with one name would collide.
       const chart = Chart.of(this);
       if (!chart.node.tryFindChild('GoldenGoGatekeeperTemplate')) {
-        new ApiObject(chart, 'GoldenGoGatekeeperTemplate', {
+        clusterScopedObject(chart, 'GoldenGoGatekeeperTemplate', {
           apiVersion: 'templates.gatekeeper.sh/v1',
           kind: 'ConstraintTemplate',
           metadata: { name: GATEKEEPER_KIND.toLowerCase(), labels },
@@ -196,7 +197,7 @@ export class ImageSignaturePolicy extends Construct {
           },
         });
       }
-      this.policies.push(new ApiObject(this, 'GatekeeperConstraint', {
+      this.policies.push(clusterScopedObject(this, 'GatekeeperConstraint', {
         apiVersion: 'constraints.gatekeeper.sh/v1beta1',
         kind: GATEKEEPER_KIND,
         metadata: { name, labels },
@@ -208,14 +209,14 @@ export class ImageSignaturePolicy extends Construct {
       }));
       const kmp = `${name}-key`.slice(0, 63);
       if (!keyless) {
-        new ApiObject(this, 'RatifyKeyManagementProvider', {
+        clusterScopedObject(this, 'RatifyKeyManagementProvider', {
           apiVersion: 'config.ratify.deislabs.io/v1beta1',
           kind: 'KeyManagementProvider',
           metadata: { name: kmp, labels },
           spec: { type: 'inline', parameters: { contentType: 'key', value: s.publicKeyPem } },
         });
       }
-      this.policies.push(new ApiObject(this, 'RatifyVerifier', {
+      this.policies.push(clusterScopedObject(this, 'RatifyVerifier', {
         apiVersion: 'config.ratify.deislabs.io/v1beta1',
         kind: 'Verifier',
         metadata: { name: `${name}-cosign`.slice(0, 63), labels },
@@ -236,7 +237,7 @@ export class ImageSignaturePolicy extends Construct {
     }
 
     if (engines.includes(PolicyEngine.SIGSTORE)) {
-      this.policies.push(new ApiObject(this, 'SigstoreClusterImagePolicy', {
+      this.policies.push(clusterScopedObject(this, 'SigstoreClusterImagePolicy', {
         apiVersion: 'policy.sigstore.dev/v1beta1',
         kind: 'ClusterImagePolicy',
         metadata: { name, labels },
@@ -250,7 +251,7 @@ export class ImageSignaturePolicy extends Construct {
       }));
       for (const ns of props.optInNamespaces ?? []) {
         if (!DNS_LABEL.test(ns)) throw invalidValue('optInNamespaces', ns, 'namespace names');
-        new ApiObject(this, `Namespace-${ns}`, {
+        clusterScopedObject(this, `Namespace-${ns}`, {
           apiVersion: 'v1',
           kind: 'Namespace',
           metadata: { name: ns, labels: { 'policy.sigstore.dev/include': 'true' } },
