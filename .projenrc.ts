@@ -21,13 +21,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // cdk8s apps in Python and Go use golden-go through jsii.
   publishToPypi: { distName: 'golden-go', module: 'golden_go' },
   publishToGo: { moduleName: 'github.com/golden-go/golden-go-go' },
-  minNodeVersion: '20.0.0',
+  // Node 20 reached end of life in April 2026; @pulumi/pulumi 3.2xx requires Node >= 22.
+  minNodeVersion: '22.0.0',
 
   // Parses the YAML that `golden-go audit` reads; bundled because it is not a jsii module.
   bundledDeps: ['yaml@^2.9.1'],
   // Pulumi is not a jsii module: the `golden-go/pulumi` entry point lives outside the jsii assembly and
   // its users install these themselves (see README).
-  devDeps: ['ts-node@^10.9.2', '@types/node@^20', '@pulumi/pulumi@^3.270.0', '@pulumi/docker@^5.2.0', '@pulumi/kubernetes@^4.34.2'],
+  devDeps: ['ts-node@^10.9.2', '@types/node@^22', '@pulumi/pulumi@^3.270.0', '@pulumi/docker@^5.2.0', '@pulumi/kubernetes@^4.34.2'],
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'projenrc', 'bench'] },
 
   sampleCode: false,
@@ -71,6 +72,13 @@ project.addTask('example', {
 project.addTask('test:e2e', {
   description: 'Container end-to-end suite: builds and runs the example image with buildah/podman',
   exec: 'jest --ci --runInBand --coverage=false --testPathIgnorePatterns /node_modules/ --testMatch "<rootDir>/test/e2e/**/*.e2e.test.ts"',
+  receiveArgs: true,
+});
+
+// `npm run bench [-- --check]`: the synth benchmark against plain cdk8s-plus-27 (bench/README.md).
+project.addTask('bench', {
+  description: 'Synth benchmark: GoMicroservice vs plain cdk8s-plus-27 at N=50 and 500 (--check fails on a missed target)',
+  exec: 'ts-node --transpile-only --project bench/tsconfig.json bench/synth/driver.ts',
   receiveArgs: true,
 });
 

@@ -1,50 +1,72 @@
 #!/usr/bin/env bash
 # Installs the manifest checkers once per machine into a cache outside the repository and prints the
-# bin directory to put on PATH. Re-runs are no-ops while the pinned versions are in place.
+# bin directory to put on PATH (last line of stdout). Re-runs are no-ops while the pinned versions,
+# and pss-check's source, are unchanged.
 #   Go tools through the Go module proxy: kube-score, kubeconform, cosign (v2: the legacy signature
 #   layout that Debian's registry:2 serves without the OCI referrers API), opa (tests the Gatekeeper Rego)
+#   pss-check (tools/pss-check): Pod Security Standards "restricted" by k8s.io/pod-security-admission
 #   checkov through PyPI, in its own virtualenv
-# kube-linter and Polaris are tried too: at the time of writing the Go module proxy reachable from
-# CI refuses both modules (403), and neither is published on PyPI or npm. The checker tests report
-# them as skipped, with this reason, when they are missing.
+# With CI=true a tool that fails to install fails the script, so CI never runs a checker suite on
+# nothing. Elsewhere each missing tool is reported and the suites that need it skip with a warning.
 set -uo pipefail
 
 cache=${GOLDEN_GO_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/golden-go-tools}
 bin="$cache/bin"
 mkdir -p "$bin"
-export GOBIN="$bin" GOFLAGS=-mod=mod GOTOOLCHAIN=local
+export GOBIN="$bin" GOTOOLCHAIN=local
+missing=()
+
+fail() { # name reason
+  echo "install-tools: $1 is NOT installed: $2" >&2
+  missing+=("$1")
+}
 
 go_tool() { # name module@version
   local name=$1 mod=$2 stamp="$bin/.$1.version"
-  if [ -x "$bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$mod" ]; then return 0; fi
+  if [ -x "$bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$mod" ]; then return; fi
   echo "install-tools: go install $mod" >&2
-  if go install "$mod" >"$cache/$name.log" 2>&1; then
+  if GOFLAGS=-mod=mod go install "$mod" >"$cache/$name.log" 2>&1; then
     echo "$mod" > "$stamp"
   else
-    echo "install-tools: $name is not installable here: $(tail -n 2 "$cache/$name.log" | tr '\n' ' ')" >&2
-    return 1
+    fail "$name" "$(tail -n 2 "$cache/$name.log" | tr '\n' ' ')(log: $cache/$name.log)"
   fi
 }
 
-status=0
-go_tool kube-score github.com/zegl/kube-score/cmd/kube-score@v1.20.0 || status=1
-go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0 || status=1
-go_tool cosign github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5 || status=1
-go_tool opa github.com/open-policy-agent/opa@v1.22.2 || status=1
-go_tool kube-linter golang.stackrox.io/kube-linter/cmd/kube-linter@v0.7.6 || true
-go_tool polaris github.com/fairwindsops/polaris/v9@v9.6.1 || true
+go_tool kube-score github.com/zegl/kube-score/cmd/kube-score@v1.20.0
+go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0
+go_tool cosign github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5
+go_tool opa github.com/open-policy-agent/opa@v1.22.2
+
+# pss-check is built from the project's own source: the key covers everything that goes into the
+# binary (module files, non-test sources, the toolchain), so an edit rebuilds it and nothing else does.
+pss_src="$(cd "$(dirname "$0")/.." && pwd)/tools/pss-check"
+pss_key=$(cd "$pss_src" && { go version; cat go.mod go.sum; for f in $(ls ./*.go | grep -v '_test\.go$'); do echo "$f"; cat "$f"; done; } | sha256sum | cut -d' ' -f1)
+if [ ! -x "$bin/pss-check" ] || [ "$(cat "$bin/.pss-check.version" 2>/dev/null)" != "$pss_key" ]; then
+  echo "install-tools: go build tools/pss-check" >&2
+  if (cd "$pss_src" && GOFLAGS=-mod=readonly go build -o "$bin/pss-check" .) >"$cache/pss-check.log" 2>&1; then
+    echo "$pss_key" > "$bin/.pss-check.version"
+  else
+    fail pss-check "$(tail -n 3 "$cache/pss-check.log" | tr '\n' ' ')(log: $cache/pss-check.log)"
+  fi
+fi
 
 checkov_version=3.3.30
-if [ "$(cat "$bin/.checkov.version" 2>/dev/null)" != "$checkov_version" ]; then
+if [ ! -x "$bin/checkov" ] || [ "$(cat "$bin/.checkov.version" 2>/dev/null)" != "$checkov_version" ]; then
   echo "install-tools: pip install checkov==$checkov_version" >&2
   if python3 -m venv "$cache/checkov-venv" && "$cache/checkov-venv/bin/pip" install -q "checkov==$checkov_version" >"$cache/checkov.log" 2>&1; then
     ln -sf "$cache/checkov-venv/bin/checkov" "$bin/checkov"
     echo "$checkov_version" > "$bin/.checkov.version"
   else
-    echo "install-tools: checkov failed: $(tail -n 3 "$cache/checkov.log")" >&2
-    status=1
+    fail checkov "$(tail -n 3 "$cache/checkov.log" | tr '\n' ' ')(log: $cache/checkov.log)"
   fi
 fi
 
 echo "$bin"
-exit $status
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-tools: ######## MISSING: ${missing[*]} ########" >&2
+  if [ "${CI:-}" = true ]; then
+    echo "install-tools: CI=true, so a missing checker fails the run" >&2
+    exit 1
+  fi
+  echo "install-tools: the checker tests will skip what is missing; re-run bash scripts/install-tools.sh once it is fixed" >&2
+fi

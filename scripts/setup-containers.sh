@@ -3,9 +3,17 @@
 # without CAP_SYS_RESOURCE: runc instead of crun and explicit rlimits (otherwise every
 # `podman run` fails with "setrlimit ... Operation not permitted"), overlay storage (vfs copies
 # every layer and is ~20x slower). Idempotent; needs root.
+# Every Debian package the e2e suite uses is named here, dependencies of podman included, and installed
+# without Recommends: nothing may depend on what a previous run or a person left on the machine.
+#   catatonit: podman's pause binary for the infra container of `podman kube play` pods
+#   containernetworking-plugins, iptables: the bridge network and published ports
+#   uidmap: the newuidmap/newgidmap podman calls; conmon: the container monitor
+#   busybox-static, ca-certificates, tzdata: the local base images (scripts/e2e-base-images.sh)
+#   binutils: readelf for the ELF checks; openssl: certificates of the local control plane (scripts/k8s-local)
 set -euo pipefail
 
-packages=(podman buildah runc docker-registry busybox-static ca-certificates tzdata binutils)
+packages=(podman buildah runc catatonit conmon containernetworking-plugins iptables uidmap docker-registry
+  busybox-static ca-certificates tzdata binutils openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -42,5 +50,17 @@ reg=/etc/containers/registries.conf.d/golden-go.conf
 mkdir -p "$(dirname "$reg")"
 [ -f "$reg" ] || printf '# written by golden-go\nunqualified-search-registries = []\n' > "$reg"
 
+# Fail here, naming what is missing, rather than deep inside a test.
+missing=()
+for bin in podman buildah runc catatonit conmon newuidmap iptables docker-registry busybox readelf openssl; do
+  command -v "$bin" >/dev/null 2>&1 || missing+=("$bin")
+done
+for f in /usr/lib/cni/bridge /usr/lib/cni/portmap /usr/share/zoneinfo/UTC /etc/ssl/certs/ca-certificates.crt; do
+  [ -e "$f" ] || missing+=("$f")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup-containers: missing after install: ${missing[*]}" >&2
+  exit 1
+fi
 podman --version
 buildah --version
