@@ -145,10 +145,20 @@ function joinPath(dir: string, file: string): string {
 }
 
 function resolve(props: HardenedGoImageProps, gate: RuleGate): Resolved {
-  const strict = props.strict ?? false;
   if (!props.name || !/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(props.name)) {
     throw invalidValue('name', props.name, 'lower-case letters, digits, ".", "_" and "-", starting and ending with a letter or digit');
   }
+  const bases = resolveBases(props, gate);
+  const build = resolveBuild(props);
+  checkGoEnv(props, gate);
+  const run = resolveRun(props, gate);
+  checkLabelsAndStamps(props, gate);
+  return { name: props.name, ...bases, ...build, ...run, selfCheckArgs: props.selfCheckArgs ?? ['-version'] };
+}
+
+/** Builder and runtime bases: the Go release they agree on (B18), pinning (B11) and libc coherence (B02). */
+function resolveBases(props: HardenedGoImageProps, gate: RuleGate) {
+  const strict = props.strict ?? false;
   const goVersion = props.goVersion ?? '1.26';
   if (!/^1\.\d+(\.\d+)?$/.test(goVersion)) {
     throw invalidValue('goVersion', goVersion, 'a Go release such as "1.26" or "1.26.8"');
@@ -169,7 +179,11 @@ function resolve(props: HardenedGoImageProps, gate: RuleGate): Resolved {
   }
 
   if (cgo) checkLibc(builder, runtime, gate);
+  return { builder, runtime, goVersion, cgo };
+}
 
+/** What `go build` builds: the package, the platforms, tags and the variables stamped by -ldflags. */
+function resolveBuild(props: HardenedGoImageProps) {
   const mainPackage = props.mainPackage ?? '.';
   if (!/^\.(\/[A-Za-z0-9._~-]+)*(\/\.\.\.)?$/.test(mainPackage) || mainPackage.includes('/../')) {
     throw invalidValue('mainPackage', mainPackage, 'a relative package path inside the module such as "." or "./cmd/server"');
@@ -195,9 +209,11 @@ function resolve(props: HardenedGoImageProps, gate: RuleGate): Resolved {
   for (const [prop, v] of [['versionVariable', versionVariable], ['commitVariable', commitVariable]]) {
     if (!goIdent.test(v)) throw invalidValue(prop, v, 'an import path and variable name such as "main.version" or "example.com/app/internal/build.Version"');
   }
+  return { mainPackage, platforms, tags, versionVariable, commitVariable };
+}
 
-  checkGoEnv(props, gate);
-
+/** What runs and how it is built: exec-form entrypoint and command (B14), build secret, image name and paths. */
+function resolveRun(props: HardenedGoImageProps, gate: RuleGate) {
   const entrypoint = props.entrypoint ?? [BINARY_PATH];
   checkEntrypoint(entrypoint, gate);
   const cmd = props.command ?? [];
@@ -211,9 +227,11 @@ function resolve(props: HardenedGoImageProps, gate: RuleGate): Resolved {
     if (props[prop] !== undefined) checkPattern(prop, props[prop]!, PATTERNS.buildPath, 'a path of letters, digits and . _ / -');
   }
   if (props.description !== undefined) checkPattern('description', props.description, PATTERNS.description, 'one line of letters, digits, spaces and . , : ; ! ? ( ) / _ + -');
+  return { entrypoint, cmd };
+}
 
-  const selfCheckArgs = props.selfCheckArgs ?? ['-version'];
-
+/** Source URL (B17), build time (B09), version and commit stamped into the binary and labels. */
+function checkLabelsAndStamps(props: HardenedGoImageProps, gate: RuleGate): void {
   if (!props.sourceUrl) {
     gate.warn('B17', 'sourceUrl', 'not set: the org.opencontainers.image.source label is left out, so registries and Renovate cannot link the image to its repository');
   } else {
@@ -225,22 +243,6 @@ function resolve(props: HardenedGoImageProps, gate: RuleGate): Resolved {
   for (const [prop, v] of [['version', props.version], ['commit', props.commit]]) {
     if (v !== undefined && !/^[A-Za-z0-9._+-]+$/.test(v)) throw invalidValue(prop!, v, 'letters, digits, ".", "_", "+" and "-"');
   }
-
-  return {
-    name: props.name,
-    builder,
-    runtime,
-    goVersion,
-    cgo,
-    mainPackage,
-    platforms,
-    tags,
-    versionVariable,
-    commitVariable,
-    selfCheckArgs,
-    entrypoint,
-    cmd,
-  };
 }
 
 function sameGoLine(a: string, b: string): boolean {
@@ -359,14 +361,30 @@ function continued(lines: string[], indent = '    '): string {
   return lines.map((l, i) => (i === 0 ? l : indent + l)).join(' \\\n');
 }
 
+type Emit = (...lines: string[]) => void;
+
+/** How a stage starts from the runtime base (scratch gets the root file system the build assembled). */
+function runtimeBase(runtime: BaseImage): { fromRuntime: string; rootfs: string[] } {
+  return runtime.isScratch
+    ? { fromRuntime: 'FROM scratch', rootfs: ['COPY --from=build /rootfs/ /'] }
+    : { fromRuntime: 'FROM ${RUNTIME_IMAGE}', rootfs: [] };
+}
+
 function renderDockerfile(props: HardenedGoImageProps, r: Resolved, gate: RuleGate): string {
   const out: string[] = [];
-  const emit = (...lines: string[]) => out.push(...lines);
+  const emit: Emit = (...lines) => out.push(...lines);
+  renderBuildStage(props, r, emit);
+  renderChecks(r, emit);
+  renderRuntimeStage(props, r, gate, emit);
+  return out.join('\n') + '\n';
+}
+
+/** Header, base-image arguments and the build stage: module layer first, then a reproducible build. */
+function renderBuildStage(props: HardenedGoImageProps, r: Resolved, emit: Emit): void {
   const { builder, runtime, cgo } = r;
   const goPrivate = props.goPrivate ?? [];
   const goNoSumDb = props.goNoSumDb ?? [];
   const netrc = props.netrcSecretId ?? 'netrc';
-
   emit('# syntax=docker/dockerfile:1',
     `# Generated by golden-go (HardenedGoImage "${r.name}"); ${GENERATED_MARKER}.`,
     '# Do not edit: change the construct props and synthesize again. Rule ids (B01…B21) refer to the',
@@ -420,6 +438,11 @@ function renderDockerfile(props: HardenedGoImageProps, r: Resolved, gate: RuleGa
     `-o /out/app ${r.mainPackage}`,
   ]), '');
 
+}
+
+/** The build-time self-checks (B01, B18) and, for scratch, the assembled root file system. */
+function renderChecks(r: Resolved, emit: Emit): void {
+  const { runtime, cgo } = r;
   const goLine = r.goVersion.replace(/\./g, '\\.');
   emit(`# Self-check: ${cgo ? 'a cgo build' : 'a static CGO_ENABLED=0 binary (B01)'} by the declared Go ${r.goVersion} (B18).`,
     continued([
@@ -441,15 +464,19 @@ function renderDockerfile(props: HardenedGoImageProps, r: Resolved, gate: RuleGa
       ]));
   }
 
-  const fromRuntime = runtime.isScratch ? 'FROM scratch' : 'FROM ${RUNTIME_IMAGE}';
-  const rootfs = runtime.isScratch ? ['COPY --from=build /rootfs/ /'] : [];
+  const { fromRuntime, rootfs } = runtimeBase(runtime);
   if (r.selfCheckArgs.length > 0) {
     emit('', '# The binary must start on the runtime base itself, not only in the builder (B18).',
       `${fromRuntime} AS verify`, ...rootfs,
       `COPY --from=build /out/app ${BINARY_PATH}`,
       `RUN ${JSON.stringify([BINARY_PATH, ...r.selfCheckArgs])}`);
   }
+}
 
+/** The runtime stage: the binary, a numeric user, OCI labels, health check and exec-form entrypoint. */
+function renderRuntimeStage(props: HardenedGoImageProps, r: Resolved, gate: RuleGate, emit: Emit): void {
+  const { runtime } = r;
+  const { fromRuntime, rootfs } = runtimeBase(runtime);
   emit('', `# Runtime: ${runtime.description}, no shell, no package manager (B12).`, fromRuntime);
   emit('ARG VERSION=dev', 'ARG COMMIT=unknown', 'ARG CREATED=1970-01-01T00:00:00Z');
   if (!runtime.isScratch) emit('ARG RUNTIME_IMAGE', 'ARG RUNTIME_IMAGE_DIGEST');
@@ -475,7 +502,6 @@ function renderDockerfile(props: HardenedGoImageProps, r: Resolved, gate: RuleGa
   emit('# Exec form: the Go binary is PID 1 and receives SIGTERM itself (B14).',
     `ENTRYPOINT ${JSON.stringify(r.entrypoint)}`);
   if (r.cmd.length) emit(`CMD ${JSON.stringify(r.cmd)}`);
-  return out.join('\n') + '\n';
 }
 
 const DOCKERIGNORE_BASE = [
