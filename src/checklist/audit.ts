@@ -66,101 +66,111 @@ interface LocatedObject {
   readonly line: number;
 }
 
+/** What the audit collects while it reads the files. */
+interface Collected {
+  readonly findings: Finding[];
+  readonly subjects: Array<{ where: string; ruleIds: string[] }>;
+  readonly skipped: string[];
+  readonly invalid: AuditProblem[];
+  readonly objects: LocatedObject[];
+  dockerfiles: number;
+  manifests: number;
+}
+
 /** Audits Dockerfiles, .dockerignore files and Kubernetes manifests that golden-go did not write. */
 export function audit(paths: string[], options: AuditOptions): AuditResult {
   const files = listFiles(paths);
-  const findings: Finding[] = [];
-  const subjects: Array<{ where: string; ruleIds: string[] }> = [];
-  const skipped: string[] = [];
-  const invalid: AuditProblem[] = [];
-  const objects: LocatedObject[] = [];
-  let dockerfiles = 0;
-  let manifests = 0;
-
+  const c: Collected = { findings: [], subjects: [], skipped: [], invalid: [], objects: [], dockerfiles: 0, manifests: 0 };
   files.forEach((file, i) => {
     options.progress?.(i, files.length);
     const base = path.basename(file);
-    if (DOCKERFILE.test(base) && !base.endsWith('.dockerignore')) {
-      const text = fs.readFileSync(file, 'utf8');
-      const parsed = parseDockerfile(text);
-      if (text.includes('\0') || parsed.stages.length === 0) {
-        skipped.push(file);
-        return;
-      }
-      dockerfiles++;
-      const ignore = [`${file}.dockerignore`, path.join(path.dirname(file), '.dockerignore')].find((f) => fs.existsSync(f));
-      const raw = checkDockerfile(text, ignore ? fs.readFileSync(ignore, 'utf8') : null);
-      const suppressions = Object.entries(parsed.suppressions).map(([ruleId, reason]): Suppression => ({ ruleId, reason, location: `${file} (# golden-go:suppress ${ruleId})` }));
-      findings.push(...toFindings(raw, file, suppressions, file));
-      subjects.push({ where: file, ruleIds: IMAGE_RULE_IDS });
-      return;
-    }
-    if (base === '.dockerignore' || base.endsWith('.dockerignore')) {
-      // Checked with its Dockerfile; a lone one is checked on its own.
-      const siblings = fs.readdirSync(path.dirname(file)).filter((f) => DOCKERFILE.test(f) && !f.endsWith('.dockerignore'));
-      if (siblings.length === 0) {
-        findings.push(...toFindings(checkDockerignore(fs.readFileSync(file, 'utf8')), file, [], file));
-        subjects.push({ where: file, ruleIds: ['B04'] });
-      }
-      return;
-    }
-    if (!MANIFEST.test(base)) {
-      skipped.push(file);
-      return;
-    }
-    const text = fs.readFileSync(file, 'utf8');
-    // An unquoted `{{` where a key or value starts is a Go template: rendered Helm output never has one.
-    const template = /^\s*(-\s+)?([\w.-]+:\s+)?\{\{/m.exec(text);
-    if (template) {
-      invalid.push({
-        file,
-        line: text.slice(0, template.index).split('\n').length + (template[0].startsWith('\n') ? 1 : 0),
-        message: 'an unrendered Helm template: run `helm template` and audit its output',
-      });
-      return;
-    }
-    const docs = YAML.parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false });
-    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
-    let kubernetes = 0;
-    let broken = false;
-    for (const doc of docs) {
-      if (doc.errors.length) {
-        const e = doc.errors[0];
-        const templated = /\{\{[^}]*\}\}/.test(text);
-        invalid.push({
-          file,
-          line: e.linePos?.[0]?.line ?? lineOf(e.pos[0]),
-          message: templated ? `not valid YAML: an unrendered Helm template? Run \`helm template\` and audit its output (${e.code})` : `not valid YAML: ${e.message.split('\n')[0]}`,
-        });
-        broken = true;
-        continue;
-      }
-      const value = doc.toJS();
-      const line = lineOf(doc.contents?.range?.[0] ?? 0);
-      const items = value?.kind === 'List' && Array.isArray(value.items) ? value.items : [value];
-      for (const obj of items) {
-        if (obj && typeof obj === 'object' && typeof obj.apiVersion === 'string' && typeof obj.kind === 'string') {
-          objects.push({ obj, file, line });
-          kubernetes++;
-        }
-      }
-    }
-    if (kubernetes > 0) manifests++;
-    else if (!broken) skipped.push(file);
+    if (DOCKERFILE.test(base) && !base.endsWith('.dockerignore')) auditDockerfile(file, c);
+    else if (base === '.dockerignore' || base.endsWith('.dockerignore')) auditLoneDockerignore(file, c);
+    else if (MANIFEST.test(base)) readManifests(file, c);
+    else c.skipped.push(file);
   });
   options.progress?.(files.length, files.length);
+  auditObjects(c, options.kubernetesVersion);
+  const { findings, subjects, dockerfiles, manifests, skipped, invalid } = c;
+  return { findings, subjects, dockerfiles, manifests, objects: c.objects.length, skipped, invalid };
+}
 
-  // Workload rules need every object at once (PDBs, NetworkPolicies and HPAs live in other files).
-  const raw = checkManifests(objects.map((o) => o.obj), { kubernetesVersion: options.kubernetesVersion });
-  const byRef = new Map(objects.map((o) => [objectRef(o.obj), o]));
+function auditDockerfile(file: string, c: Collected): void {
+  const text = fs.readFileSync(file, 'utf8');
+  const parsed = parseDockerfile(text);
+  if (text.includes('\0') || parsed.stages.length === 0) {
+    c.skipped.push(file);
+    return;
+  }
+  c.dockerfiles++;
+  const ignore = [`${file}.dockerignore`, path.join(path.dirname(file), '.dockerignore')].find((f) => fs.existsSync(f));
+  const raw = checkDockerfile(text, ignore ? fs.readFileSync(ignore, 'utf8') : null);
+  const suppressions = Object.entries(parsed.suppressions)
+    .map(([ruleId, reason]): Suppression => ({ ruleId, reason, location: `${file} (# golden-go:suppress ${ruleId})` }));
+  c.findings.push(...toFindings(raw, file, suppressions, file));
+  c.subjects.push({ where: file, ruleIds: IMAGE_RULE_IDS });
+}
+
+/** A .dockerignore is checked with its Dockerfile; a lone one on its own. */
+function auditLoneDockerignore(file: string, c: Collected): void {
+  const siblings = fs.readdirSync(path.dirname(file)).filter((f) => DOCKERFILE.test(f) && !f.endsWith('.dockerignore'));
+  if (siblings.length > 0) return;
+  c.findings.push(...toFindings(checkDockerignore(fs.readFileSync(file, 'utf8')), file, [], file));
+  c.subjects.push({ where: file, ruleIds: ['B04'] });
+}
+
+/** Collects the Kubernetes objects of a YAML/JSON file (Lists unpacked), or says why it cannot. */
+function readManifests(file: string, c: Collected): void {
+  const text = fs.readFileSync(file, 'utf8');
+  // An unquoted `{{` where a key or value starts is a Go template: rendered Helm output never has one.
+  const template = /^\s*(-\s+)?([\w.-]+:\s+)?\{\{/m.exec(text);
+  if (template) {
+    c.invalid.push({
+      file,
+      line: text.slice(0, template.index).split('\n').length + (template[0].startsWith('\n') ? 1 : 0),
+      message: 'an unrendered Helm template: run `helm template` and audit its output',
+    });
+    return;
+  }
+  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  let kubernetes = 0;
+  let broken = false;
+  for (const doc of YAML.parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false })) {
+    if (doc.errors.length) {
+      const e = doc.errors[0];
+      const templated = /\{\{[^}]*\}\}/.test(text);
+      c.invalid.push({
+        file,
+        line: e.linePos?.[0]?.line ?? lineOf(e.pos[0]),
+        message: templated ? `not valid YAML: an unrendered Helm template? Run \`helm template\` and audit its output (${e.code})` : `not valid YAML: ${e.message.split('\n')[0]}`,
+      });
+      broken = true;
+      continue;
+    }
+    const value = doc.toJS();
+    const line = lineOf(doc.contents?.range?.[0] ?? 0);
+    const items = value?.kind === 'List' && Array.isArray(value.items) ? value.items : [value];
+    for (const obj of items) {
+      if (obj && typeof obj === 'object' && typeof obj.apiVersion === 'string' && typeof obj.kind === 'string') {
+        c.objects.push({ obj, file, line });
+        kubernetes++;
+      }
+    }
+  }
+  if (kubernetes > 0) c.manifests++;
+  else if (!broken) c.skipped.push(file);
+}
+
+/** The workload rules need every object at once (PDBs, NetworkPolicies and HPAs live in other files). */
+function auditObjects(c: Collected, kubernetesVersion: string): void {
+  const raw = checkManifests(c.objects.map((o) => o.obj), { kubernetesVersion });
+  const byRef = new Map(c.objects.map((o) => [objectRef(o.obj), o]));
   for (const r of raw) {
     const located = r.resource !== undefined ? byRef.get(r.resource) : undefined;
     const suppressions = Object.entries(located?.obj?.metadata?.annotations ?? {})
       .filter(([k]) => k.startsWith(SUPPRESSION_ANNOTATION_PREFIX))
       .map(([k, v]): Suppression => ({ ruleId: k.slice(SUPPRESSION_ANNOTATION_PREFIX.length), reason: String(v), location: `${located!.file} (annotation ${k})` }));
-    findings.push(...toFindings([{ ...r, line: located?.line }], located?.file ?? '(manifests)', suppressions, located?.file));
+    c.findings.push(...toFindings([{ ...r, line: located?.line }], located?.file ?? '(manifests)', suppressions, located?.file));
   }
-  for (const file of [...new Set(objects.map((o) => o.file))]) subjects.push({ where: file, ruleIds: KUBERNETES_RULE_IDS });
-
-  return { findings, subjects, dockerfiles, manifests, objects: objects.length, skipped, invalid };
+  for (const file of [...new Set(c.objects.map((o) => o.file))]) c.subjects.push({ where: file, ruleIds: KUBERNETES_RULE_IDS });
 }
