@@ -128,8 +128,27 @@ describe('ImageSignaturePolicy', () => {
     expect(manifests.find((m) => m.kind === 'Namespace').metadata.name).toBe('shop');
   });
 
+  test('forService: a long namespace and service name still give a Gatekeeper-valid name, distinct per service', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'payments-settlement-reconciliation' });
+    const image = ImageReference.fromDigest('registry.example.com/acme/orders', DIGEST, '1.4.2');
+    const names = ['ledger-entries-export-worker', 'ledger-entries-export-worker-b'].map((name) => {
+      const svc = new GoMicroservice(chart, name, { image, signer: KEYLESS });
+      ImageSignaturePolicy.forService(chart, `${name}-policy`, svc, { engines: [PolicyEngine.GATEKEEPER_RATIFY] });
+      return name;
+    });
+    const constraints = Testing.synth(chart).filter((m) => m.kind === 'GoldenGoSignedImages').map((m) => m.metadata.name);
+    expect(constraints).toHaveLength(names.length);
+    expect(new Set(constraints).size).toBe(names.length);
+    for (const n of constraints) {
+      expect(n.length).toBeLessThanOrEqual(63);
+      expect(n).toMatch(/^payments-settlement-reconciliation-ledger-entries-[a-z0-9-]*-[0-9a-f]{8}$/);
+    }
+  });
+
   test('errors', () => {
     const chart = Testing.chart();
+    expect(() => new ImageSignaturePolicy(chart, 'g', { repository: 'registry.example.com/acme/orders', signer: KEYLESS, engines: [PolicyEngine.GATEKEEPER_RATIFY], name: `x${'-y'.repeat(40)}` }))
+      .toThrow(/^name: .* is not valid; allowed: at most 63 characters with PolicyEngine\.GATEKEEPER_RATIFY/);
     expect(() => new ImageSignaturePolicy(chart, 'a', { repository: 'registry.example.com/acme/orders:1.0', signer: KEYLESS })).toThrow(/^repository: "registry\.example\.com\/acme\/orders:1\.0" is not valid; allowed: an image repository without tag or digest/);
     expect(() => new ImageSignaturePolicy(chart, 'b', { repository: 'registry.example.com/acme/orders', signer: KEYLESS, engines: [] })).toThrow(/^engines: \[\] is not valid/);
     const svc = new GoMicroservice(chart, 'orders', { image: ImageReference.fromDigest('registry.example.com/acme/orders', DIGEST), namespace: 'shop' });

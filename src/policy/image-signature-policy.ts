@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { ApiObject, ApiObjectProps, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { appSingleton, clusterScopedObject } from './cluster-scoped';
@@ -121,7 +122,7 @@ export class ImageSignaturePolicy extends Construct {
     return new ImageSignaturePolicy(scope, id, {
       repository: service.image.repository,
       signer: service.signer,
-      name: `${service.namespace}-${service.name}-signed`,
+      name: fitName(`${service.namespace}-${service.name}-signed`),
       optInNamespaces: [service.namespace],
       ...options,
     });
@@ -159,6 +160,18 @@ export class ImageSignaturePolicy extends Construct {
   }
 }
 
+const MAX_CONSTRAINT_NAME = 63;
+
+/**
+ * A derived policy name that fits every engine: names over 63 characters keep a readable prefix and
+ * end in a hash of the whole, so two long service names still get distinct policies.
+ */
+function fitName(name: string): string {
+  if (name.length <= MAX_CONSTRAINT_NAME) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${name.slice(0, MAX_CONSTRAINT_NAME - hash.length - 1).replace(/[-.]+$/, '')}-${hash}`;
+}
+
 /** Validates the props once: what every engine's policy says. */
 function policyModel(props: ImageSignaturePolicyProps, engines: PolicyEngine[]): PolicyModel {
   if (!REPOSITORY.test(props.repository)) {
@@ -167,6 +180,10 @@ function policyModel(props: ImageSignaturePolicyProps, engines: PolicyEngine[]):
   if (engines.length === 0 || new Set(engines).size !== engines.length) throw invalidValue('engines', engines, 'one or more distinct PolicyEngine values');
   const name = props.name ?? `signed-${props.repository.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`.slice(0, 63).replace(/-$/, '');
   if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) throw invalidValue('name', name, 'a DNS subdomain name');
+  // Gatekeeper's constraint CRD caps metadata.name at 63 characters: a longer one is refused at apply time.
+  if (engines.includes(PolicyEngine.GATEKEEPER_RATIFY) && name.length > MAX_CONSTRAINT_NAME) {
+    throw invalidValue('name', name, `at most ${MAX_CONSTRAINT_NAME} characters with PolicyEngine.GATEKEEPER_RATIFY (a Gatekeeper constraint name)`);
+  }
   return {
     name,
     repository: props.repository,
