@@ -3,7 +3,8 @@
 # bin directory to put on PATH (last line of stdout). Re-runs are no-ops while the pinned versions,
 # and pss-check's source, are unchanged.
 #   Go tools through the Go module proxy: kube-score, kubeconform, cosign (v2: the legacy signature
-#   layout that Debian's registry:2 serves without the OCI referrers API), opa (tests the Gatekeeper Rego)
+#   layout that Debian's registry:2 serves without the OCI referrers API), opa (tests the Gatekeeper Rego),
+#   govulncheck (the reachability-aware vulnerability gate of publish, source mode)
 #   pss-check (tools/pss-check): Pod Security Standards "restricted" by k8s.io/pod-security-admission
 #   checkov through PyPI, in its own virtualenv
 # With CI=true a tool that fails to install fails the script, so CI never runs a checker suite on
@@ -36,6 +37,7 @@ go_tool kube-score github.com/zegl/kube-score/cmd/kube-score@v1.20.0
 go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0
 go_tool cosign github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5
 go_tool opa github.com/open-policy-agent/opa@v1.22.2
+go_tool govulncheck golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
 # pss-check is built from the project's own source: the key covers everything that goes into the
 # binary (module files, non-test sources, the toolchain), so an edit rebuilds it and nothing else does.

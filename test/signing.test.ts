@@ -215,6 +215,61 @@ describe('the image pipeline (golden-go publish)', () => {
     expect(calls.find((c) => c[1] === 'sign')).toEqual(['cosign', 'sign', '--yes', `registry.example.com/acme/orders@${DIGEST}`]);
   });
 
+  describe('with the vulnerability gate', () => {
+    const RECORDED = fs.readFileSync(path.join(__dirname, 'fixtures', 'vulnapp', 'govulncheck.json'), 'utf8');
+    function runner(calls: string[][]): Runner {
+      return (cmd, args) => {
+        calls.push([cmd, ...args]);
+        if (cmd === 'govulncheck') return RECORDED;
+        if (cmd === 'podman' && args[0] === 'push') fs.writeFileSync(args[args.indexOf('--digestfile') + 1], DIGEST);
+        if (cmd === 'podman' && args[0] === 'create') return 'ctr123\n';
+        if (cmd === 'go') return BUILD_INFO;
+        return '';
+      };
+    }
+    const options = (dir: string, imageJson: string) => ({
+      imageJson,
+      engine: 'buildah' as const,
+      repository: '127.0.0.1:5000/acme/orders',
+      key: 'cosign.key',
+      buildArgs: {},
+      insecureRegistry: false,
+      transparencyLog: false,
+      record: path.join(dir, 'image.lock.json'),
+      sbom: path.join(dir, 'sbom.spdx.json'),
+      go: 'go',
+    });
+
+    test('a reachable vulnerability stops the publish before anything is built', () => {
+      const { dir, imageJson } = fixture();
+      const calls: string[][] = [];
+      expect(() => publish({ ...options(dir, imageJson), vulnerabilityGate: { module: 'services/orders', db: '/srv/vulndb' } }, runner(calls)))
+        .toThrow(/GO-2099-0001 in example\.com\/vulnmod@v1\.0\.0: example\.com\/vulnmod\/parse\.Header called from/);
+      expect(calls.map((c) => c[0])).toEqual(['govulncheck']);
+      expect(calls[0]).toEqual(['govulncheck', '-format', 'json', '-mode', 'source', '-db', 'file:///srv/vulndb', '-C', 'services/orders', './...']);
+    });
+
+    test('allow-listed: gate, build, SBOM attestation, OpenVEX attestation, sign, with the exact commands', () => {
+      const { dir, imageJson } = fixture();
+      const calls: string[][] = [];
+      const logs: string[] = [];
+      const record = publish({ ...options(dir, imageJson), vulnerabilityGate: { module: 'services/orders', allow: { 'GO-2099-0001': 'only constant input' } } }, runner(calls), (s) => logs.push(s));
+      expect(calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['govulncheck -format', 'buildah bud', 'podman push', 'podman create', 'podman cp', 'podman rm', 'go version',
+        'cosign attest', 'cosign attest', 'cosign sign']);
+      const vex = path.join(dir, 'vex.openvex.json');
+      const pinned = `127.0.0.1:5000/acme/orders@${DIGEST}`;
+      expect(calls[7]).toEqual(['cosign', 'attest', '--key', 'cosign.key', '--tlog-upload=false', '--yes', '--type', 'spdxjson', '--predicate', path.join(dir, 'sbom.spdx.json'), pinned]);
+      expect(calls[8]).toEqual(['cosign', 'attest', '--key', 'cosign.key', '--tlog-upload=false', '--yes', '--type', 'openvex', '--predicate', vex, pinned]);
+      const doc = JSON.parse(fs.readFileSync(vex, 'utf8'));
+      expect(doc.statements.map((st: any) => [st.vulnerability.name, st.status, st.justification, st.products[0]['@id']])).toEqual([
+        ['GO-2099-0002', 'not_affected', 'vulnerable_code_not_in_execute_path', `pkg:oci/orders@${encodeURIComponent(DIGEST)}?repository_url=127.0.0.1%3A5000%2Facme%2Forders`],
+      ]);
+      expect(doc.timestamp).toBe('2023-11-14T22:13:20Z');
+      expect(record.vex).toBe('vex.openvex.json');
+      expect(logs).toEqual(expect.arrayContaining([expect.stringMatching(/^vulnerability gate: allowed \(only constant input\): GO-2099-0001/), expect.stringMatching(/^vulnerability gate: not reachable: GO-2099-0002/)]));
+    });
+  });
+
   test('a push without a digest and a broken build record are errors', () => {
     const { dir, imageJson } = fixture();
     expect(() => publish({ imageJson, engine: 'buildah', buildArgs: {}, insecureRegistry: false, transparencyLog: true, record: path.join(dir, 'r'), sbom: path.join(dir, 's'), go: 'go' },

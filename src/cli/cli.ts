@@ -5,14 +5,24 @@ import { audit } from '../checklist/audit';
 import { packageVersion } from '../checklist/engine';
 import { failingErrors, formatFinding, renderJson, renderMarkdown, renderSarif } from '../checklist/findings';
 import { publish, PublishOptions } from '../publish/publish';
+import { VULN_SEVERITIES } from '../publish/vuln-gate';
 
 const PUBLISH_USAGE = `usage: golden-go publish --image-json dist/svc/image.json [--engine buildah|docker]
        [--repository REPO] [--tag TAG] [--key cosign.key] [--build-arg K=V]... [--insecure-registry]
        [--no-tlog] [--record image.lock.json] [--sbom sbom.spdx.json] [--go go]
+       [--vuln-module DIR [--vuln-db URL|DIR] [--vuln-fail-on low|moderate|high|critical]
+        [--vuln-allow ID=REASON]... [--vex vex.openvex.json] [--govulncheck govulncheck]]
 
 The image pipeline: builds with the generated command, pushes, writes an SPDX SBOM of the binary's
 modules, attaches it as a signed attestation, signs the pushed digest with cosign (a key, or keyless
-OIDC without --key), and records repository/tag/digest for ImageReference.fromBuildRecord().`;
+OIDC without --key), and records repository/tag/digest for ImageReference.fromBuildRecord().
+
+With --vuln-module, govulncheck scans that Go module in source mode first (call-graph reachability;
+database --vuln-db, default https://vuln.go.dev). A called vulnerability at or above --vuln-fail-on
+(default low; one with no severity, as in the Go database, always counts) fails the publish before
+the build, unless --vuln-allow names its OSV id with a reason. Vulnerabilities that are present but
+not called are attached as a signed OpenVEX attestation (not_affected,
+vulnerable_code_not_in_execute_path), written to --vex.`;
 
 const USAGE = `usage: golden-go audit [--format text|json|sarif|markdown] [--kubernetes-version 1.35] [--output FILE] PATH...
 
@@ -67,8 +77,16 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
+/** Splits a `KEY=VALUE` option value at its first "=". */
+function keyValue(flag: string, kv: string): [string, string] {
+  const eq = kv.indexOf('=');
+  if (eq < 1) throw new Error(`${flag} "${kv}" is not KEY=VALUE`);
+  return [kv.slice(0, eq), kv.slice(eq + 1)];
+}
+
 function parsePublish(argv: string[]): PublishOptions {
   const o: any = { engine: 'buildah', buildArgs: {}, insecureRegistry: false, transparencyLog: true, record: 'image.lock.json', sbom: 'sbom.spdx.json', go: 'go' };
+  const gate: any = { allow: {} };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     const value = () => optionValue(argv, i++);
@@ -84,10 +102,19 @@ function parsePublish(argv: string[]): PublishOptions {
       case '--insecure-registry': o.insecureRegistry = true; break;
       case '--no-tlog': o.transparencyLog = false; break;
       case '--build-arg': {
-        const kv = value();
-        const eq = kv.indexOf('=');
-        if (eq < 1) throw new Error(`--build-arg "${kv}" is not KEY=VALUE`);
-        o.buildArgs[kv.slice(0, eq)] = kv.slice(eq + 1);
+        const [k, v] = keyValue('--build-arg', value());
+        o.buildArgs[k] = v;
+        break;
+      }
+      case '--vuln-module': gate.module = value(); break;
+      case '--vuln-db': gate.db = value(); break;
+      case '--vuln-fail-on': gate.failOn = value(); break;
+      case '--govulncheck': gate.govulncheck = value(); break;
+      case '--vex': o.vex = value(); break;
+      case '--vuln-allow': {
+        const [id, reason] = keyValue('--vuln-allow', value());
+        if (!reason.trim()) throw new Error(`--vuln-allow ${id}= needs a reason after the "="`);
+        gate.allow[id] = reason;
         break;
       }
       case '--help': case '-h': throw new Error('');
@@ -96,6 +123,10 @@ function parsePublish(argv: string[]): PublishOptions {
   }
   if (!o.imageJson) throw new Error('--image-json is required (HardenedGoImage.writeFiles writes image.json)');
   if (!['buildah', 'docker'].includes(o.engine)) throw new Error(`--engine "${o.engine}" is not valid; allowed: buildah, docker`);
+  if (gate.failOn !== undefined && !VULN_SEVERITIES.includes(gate.failOn)) throw new Error(`--vuln-fail-on "${gate.failOn}" is not valid; allowed: ${VULN_SEVERITIES.join(', ')}`);
+  const gateFlags = Object.keys(gate).filter((k) => k !== 'allow' && k !== 'module').length + Object.keys(gate.allow).length + (o.vex ? 1 : 0);
+  if (gate.module) o.vulnerabilityGate = gate;
+  else if (gateFlags) throw new Error('--vuln-db, --vuln-fail-on, --vuln-allow, --vex and --govulncheck need --vuln-module DIR (the Go module to scan)');
   return o;
 }
 

@@ -1,19 +1,13 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { defaultRunner, Runner } from './runner';
 import { GoSbom } from './sbom';
+import { describeFinding, gateFailureMessage, renderOpenVex, runVulnerabilityGate, VulnerabilityGateOptions } from './vuln-gate';
 import { DIGEST } from '../core/constants';
 
-/** Runs a command; returns stdout or throws with the command and stderr. */
-export type Runner = (cmd: string, args: string[], env?: Record<string, string>) => string;
-
-export const defaultRunner: Runner = (cmd, args, env) => {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
-  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}\n${r.stderr}`);
-  return r.stdout;
-};
+// The Runner lives in its own file so the vulnerability gate shares it without an import cycle.
+export { defaultRunner, Runner } from './runner';
 
 /** Options of the image pipeline. */
 export interface PublishOptions {
@@ -39,6 +33,13 @@ export interface PublishOptions {
   readonly sbom: string;
   /** The Go toolchain that reads the binary's build info. */
   readonly go: string;
+  /**
+   * govulncheck on the module before the build: reachable vulnerabilities fail the publish; the present
+   * but unreachable ones are attested as an OpenVEX document. Off without it.
+   */
+  readonly vulnerabilityGate?: VulnerabilityGateOptions;
+  /** Where to write the OpenVEX document of the gate; default: `vex.openvex.json` beside the SBOM. */
+  readonly vex?: string;
 }
 
 /** The build record: what the manifests pin. */
@@ -48,6 +49,8 @@ export interface BuildRecord {
   readonly digest: string;
   readonly sbom: string;
   readonly signature: string;
+  /** The OpenVEX document attested, when the gate found vulnerabilities no call path reaches. */
+  readonly vex?: string;
 }
 
 function flagValue(argv: string[], flag: string): string | undefined {
@@ -90,6 +93,16 @@ export function publish(o: PublishOptions, run: Runner = defaultRunner, log: (s:
   const tls = o.insecureRegistry ? ['--tls-verify=false'] : [];
   let digest: string;
 
+  // The gate runs first: a reachable vulnerability stops the publish before anything is built or pushed.
+  const gate = o.vulnerabilityGate && runVulnerabilityGate(o.vulnerabilityGate, run);
+  if (gate) {
+    for (const f of gate.belowThreshold) log(`vulnerability gate: below the threshold: ${describeFinding(f)}`);
+    for (const a of gate.allowed) log(`vulnerability gate: allowed (${a.reason}): ${describeFinding(a.finding)}`);
+    for (const f of gate.notReachable) log(`vulnerability gate: not reachable: ${describeFinding(f)}`);
+    if (gate.failing.length) throw new Error(gateFailureMessage(gate, o.vulnerabilityGate!.failOn));
+    log(`vulnerability gate: passed (${gate.notReachable.length} present but not reachable)`);
+  }
+
   if (o.engine === 'buildah') {
     const argv = withBuildArgs(base.slice(2), o.buildArgs).map((a, i, all) => (all[i - 1] === '--tag' ? ref : a));
     log(`build: buildah bud … --tag ${ref}`);
@@ -129,10 +142,17 @@ export function publish(o: PublishOptions, run: Runner = defaultRunner, log: (s:
     ...(o.insecureRegistry ? ['--allow-http-registry', '--allow-insecure-registry'] : []), '--yes'];
   run('cosign', ['attest', ...cosign, '--type', 'spdxjson', '--predicate', o.sbom, pinned]);
   log(`attest: SPDX SBOM attached to ${pinned}`);
+  let vex: string | undefined;
+  if (gate?.notReachable.length) {
+    vex = o.vex ?? path.join(path.dirname(o.sbom), 'vex.openvex.json');
+    fs.writeFileSync(vex, renderOpenVex(gate.notReachable, { repository, digest, timestamp: Number(image.buildArgs?.SOURCE_DATE_EPOCH ?? 0) }));
+    run('cosign', ['attest', ...cosign, '--type', 'openvex', '--predicate', vex, pinned]);
+    log(`attest: OpenVEX (${gate.notReachable.length} not reachable) attached to ${pinned}`);
+  }
   run('cosign', ['sign', ...cosign, pinned]);
   log(`sign: ${pinned}`);
 
-  const record: BuildRecord = { repository, tag, digest, sbom: path.basename(o.sbom), signature: o.key ? 'key' : 'keyless' };
+  const record: BuildRecord = { repository, tag, digest, sbom: path.basename(o.sbom), signature: o.key ? 'key' : 'keyless', ...(vex ? { vex: path.basename(vex) } : {}) };
   fs.writeFileSync(o.record, JSON.stringify(record, undefined, 2) + '\n');
   log(`record: ${o.record}`);
   return record;
