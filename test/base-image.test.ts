@@ -45,7 +45,7 @@ describe('ImageHealthCheck', () => {
   });
 
   test('an exec-form call of the binary itself is accepted on distroless', () => {
-    expect(ImageHealthCheck.fromCommand(['/app', 'healthcheck'])._render('/app', 'distroless', false, new RuleGate([]))).toBe(
+    expect(ImageHealthCheck.fromCommand(['/app', 'healthcheck'])._render('/app', BaseImage.distrolessStatic(), new RuleGate([]))).toBe(
       'HEALTHCHECK --interval=30s --timeout=5s --start-period=5s --retries=3 CMD ["/app","healthcheck"]');
   });
 });

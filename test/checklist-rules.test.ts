@@ -7,7 +7,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { Checklist, ChecklistRules, GoImageRenderer, GoMicroservice, ImageReference, ImageSigner, RuleSeverity, RuleTarget } from '../src';
+import {
+  BuilderImage, Checklist, ChecklistRules, GoImageRenderer, GoMicroservice, GolangVariant, HardenedGoImage, HardenedGoImageProps, ImageHealthCheck,
+  ImageReference, ImageSigner, RuleSeverity, RuleTarget,
+} from '../src';
 import { audit } from '../src/checklist/audit';
 import { checkDockerfile, checkManifests } from '../src/checklist/checks';
 
@@ -234,5 +237,87 @@ describe('construct-time errors and output checks share one implementation per r
     expect(mine.map((f) => f.status)).toEqual(['suppressed', 'suppressed']);
     expect(new Set(mine.map((f) => f.message)).size).toBe(1);
     expect(mine.some((f) => f.object === undefined) && mine.some((f) => f.object !== undefined)).toBe(true);
+  });
+});
+
+// ---- the same for the image rules: HardenedGoImage's construct-time verdict and the Dockerfile check
+
+describe('image rules: the construct-time verdict and the Dockerfile check share one implementation', () => {
+  const REASON = 'the exception was reviewed with the platform team for this image';
+  const SOURCE = { name: 'svc', sourceUrl: 'https://example.com/acme/svc' };
+  const imageChart = (props: Partial<HardenedGoImageProps>) => {
+    const chart = Testing.chart();
+    const img = new HardenedGoImage(chart, 'image', { ...SOURCE, ...props });
+    return { chart, img };
+  };
+  /** Findings of `golden-go audit` on the files the image writes (its suppression comments included). */
+  const auditImageFiles = (img: HardenedGoImage) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-parity-image-'));
+    img.writeFiles(dir);
+    return audit([dir], { kubernetesVersion: '1.35' }).findings;
+  };
+  const tagOnlyBuilder = BuilderImage.golang({ variant: GolangVariant.BOOKWORM });
+  const violating: Array<[string, Partial<HardenedGoImageProps>]> = [
+    ['B02', { cgo: true }],
+    ['B11', { strict: true, builderImage: tagOnlyBuilder }],
+    ['B14', { entrypoint: ['/bin/sh', '-c', '/app'] }],
+    ['B16', { healthCheck: ImageHealthCheck.fromCommand(['wget', '-qO-', 'http://localhost:8080/healthz']) }],
+    ['B18', { goVersion: '1.25', builderImage: BuilderImage.golang({ goVersion: '1.26.8' }) }],
+  ];
+
+  test('the fixed image (default props) passes through synth and audit', () => {
+    const { chart, img } = imageChart({});
+    expect(failing(Checklist.findings(chart))).toEqual([]);
+    expect(failing(auditImageFiles(img))).toEqual([]);
+  });
+
+  test.each(violating)('%s: the suppressed construct-time finding and the output finding carry one message, in synth and audit', (ruleId, props) => {
+    const { chart, img } = imageChart({ ...props, suppressions: { [ruleId]: REASON } });
+    const mine = Checklist.findings(chart).filter((f) => f.ruleId === ruleId);
+    // One from construction (field = the prop) and one from the check of the rendered Dockerfile.
+    const atConstruction = mine.filter((f) => f.field !== undefined);
+    const onOutput = mine.filter((f) => f.field === undefined);
+    expect(atConstruction.map((f) => f.status)).toEqual(['suppressed']);
+    expect(onOutput.map((f) => f.status)).toEqual(['suppressed']);
+    expect(onOutput[0].message).toBe(atConstruction[0].message);
+    // `golden-go audit` of the written files sees the same violation, suppressed by the Dockerfile's comment.
+    const audited = auditImageFiles(img).filter((f) => f.ruleId === ruleId);
+    expect(audited.map((f) => [f.status, f.message])).toEqual([['suppressed', atConstruction[0].message]]);
+  });
+
+  test.each(violating)('%s: without the suppression the construct fails with the message the output check gives', (ruleId, props) => {
+    const { img } = imageChart({ ...props, suppressions: { [ruleId]: REASON } });
+    const onOutput = checkDockerfile(img.dockerfile, img.dockerignore).filter((f) => f.ruleId === ruleId);
+    expect(onOutput).toHaveLength(1);
+    expect(() => imageChart(props)).toThrow(`[${ruleId}] `);
+    expect(() => imageChart(props)).toThrow(`: ${onOutput[0].message}`);
+  });
+
+  // The rendering takes go.mod/go.sum back in (`!go.sum` last), so the user's pattern is judged at
+  // construction; the .dockerignore check gives the same message for the same pattern.
+  test('B04: the construct error and the .dockerignore check carry one message', () => {
+    const { chart, img } = imageChart({ dockerignore: ['*.sum'], suppressions: { B04: REASON } });
+    const [atConstruction] = Checklist.findings(chart).filter((f) => f.ruleId === 'B04');
+    expect(atConstruction).toMatchObject({ status: 'suppressed', field: 'dockerignore' });
+    expect(failing(auditImageFiles(img))).toEqual([]);
+    const userIgnore = '.git\n.env\n*.sum\n';
+    expect(checkDockerfile(img.dockerfile, userIgnore).filter((f) => f.ruleId === 'B04').map((f) => f.message)).toEqual([atConstruction.message]);
+    const audited = auditDir({ 'Dockerfile': golden.dockerfile, '.dockerignore': userIgnore });
+    expect(audited).toEqual(['B04']);
+    expect(() => imageChart({ dockerignore: ['*.sum'] })).toThrow(`[B04] dockerignore: ${atConstruction.message}`);
+  });
+
+  // B06 cannot be suppressed, so nothing violating is ever rendered: the construct error and the check of
+  // the same setting written into golden-go's Dockerfile carry one message.
+  test.each<[string, Partial<HardenedGoImageProps>, string]>([
+    ['goNoSumDb', { goNoSumDb: ['*'] }, 'GONOSUMDB=*'],
+    ['goPrivate', { goPrivate: ['*/acme'] }, 'GOPRIVATE=*/acme'],
+    ['goSumDb', { goSumDb: 'off' }, 'GOSUMDB=off'],
+  ])('B06 %s: the construct error and the Dockerfile check carry one message', (prop, props, setting) => {
+    const dockerfile = golden.dockerfile.replace('WORKDIR /src\n', `WORKDIR /src\nENV ${setting}\n`);
+    const [onOutput, ...more] = checkDockerfile(dockerfile, golden.dockerignore).filter((f) => f.ruleId === 'B06');
+    expect(more).toEqual([]);
+    expect(() => imageChart(props)).toThrow(`[B06] ${prop}: ${onOutput.message}`);
+    expect(auditImage(dockerfile)).toEqual(['B06']);
   });
 });

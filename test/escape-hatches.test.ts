@@ -1,5 +1,7 @@
 // Whatever a user sets through cdk8s-plus or ApiObject.addJsonPatch after construction survives synth,
 // next to golden-go's own defaults; a change that breaks a rule is reported as that rule.
+import * as fs from 'fs';
+import * as path from 'path';
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Checklist, GoMicroservice, ImageReference, ImageSigner } from '../src';
@@ -86,5 +88,42 @@ describe('escape hatches survive synth', () => {
     const broken = service();
     ApiObject.of(broken.svc).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities/add', ['NET_ADMIN']));
     expect(() => Testing.synth(broken.chart)).toThrow(/\[R07\] Deployment\/shop\/orders spec\.template\.spec\.containers\[app\]\.securityContext: adds capabilities NET_ADMIN/);
+  });
+});
+
+// The checklist's rendering of an object is reused by the file writing of the same app.synth() call
+// (one rendering per object per synth); it never outlives that call, so nothing a user changes between
+// two synths, or reads with toJson() outside one, can come from an earlier rendering.
+describe('a change made between two synths is never missed', () => {
+  const written = (outdir: string) => fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml')).map((f) => fs.readFileSync(path.join(outdir, f), 'utf8')).join('\n');
+
+  function synthTwice(synth: (app: any) => string) {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const svc = new GoMicroservice(chart, 'orders', { image, signer });
+    const first = synth(app);
+    svc.deployment.podMetadata.addLabel('team', 'payments');
+    svc.service.metadata.addLabel('tier', 'web');
+    svc.networkPolicy.addJsonPatch(JsonPatch.add('/metadata/labels/zone', 'eu-1'));
+    // Outside a synth call toJson() renders afresh.
+    expect(ApiObject.of(svc.deployment).toJson().spec.template.metadata.labels.team).toBe('payments');
+    const second = synth(app);
+    return { app, svc, first, second };
+  }
+
+  test.each<[string, (app: any) => string]>([
+    ['app.synth()', (app) => { app.synth(); return written(app.outdir); }],
+    ['app.synthYaml()', (app) => app.synthYaml()],
+  ])('%s twice: the second output carries every change made after the first', (_name, synth) => {
+    const { app, svc, first, second } = synthTwice(synth);
+    for (const text of ['team: payments', 'tier: web', 'zone: eu-1']) {
+      expect(first).not.toContain(text);
+      expect(second).toContain(text);
+    }
+    // Apart from those changes the two outputs are the same: nothing else moved between the synths.
+    expect(second.replace(/\n\s+(team: payments|tier: web|zone: eu-1)/g, '')).toBe(first);
+    // A late change that breaks a rule fails the next synth as that rule, not with an earlier rendering.
+    ApiObject.of(svc.deployment).addJsonPatch(JsonPatch.replace('/spec/replicas', 1));
+    expect(() => synth(app)).toThrow(/\[R12\]/);
   });
 });

@@ -1,12 +1,14 @@
 // B01–B21: building the image. Each rule is its data and its one check over the ImageModel (B14 and
 // B20 also over the workload: a shell wrapper or a digest set in the manifests).
+import {
+  basePinViolation, cgoLibcViolation, checksumSettingViolation, execFormViolation, goReleaseOfBuilder, goReleaseViolation,
+  healthCheckViolation, MODULE_FILES, moduleFileExclusionViolation, globMatches,
+} from './build-verdicts';
 import { execForm, parseKeyValues } from './dockerfile-parser';
 import { describeBase, GO_ENV_W_KEYS, ImageModel } from './image-model';
 import { Report, RuleDefinition, RuleSeverity as S, RuleTarget as T } from './rule';
 import { WorkloadModel } from './workload-model';
 import { PINNED_REFERENCE, SECRET_NAME } from '../core/constants';
-
-const SHELL = /^(\/(usr\/)?bin\/)?(sh|bash|ash|dash)$/;
 
 function b01(m: ImageModel, report: Report): void {
   for (const b of m.goBuilds) {
@@ -25,12 +27,8 @@ function b02(m: ImageModel, report: Report): void {
   for (const b of m.goBuilds) {
     if (b.env.CGO_ENABLED !== '1') continue;
     const builderRef = m.resolve(b.stage).resolvedBase;
-    const builder = describeBase(builderRef);
-    if (m.finalBase.libc === 'none') {
-      report({ message: `CGO_ENABLED=1 links against the builder's C library, but the runtime base "${m.finalRef}" has none: the binary cannot start`, line: b.ins.line });
-    } else if (builder.libc && m.finalBase.libc && builder.libc !== m.finalBase.libc) {
-      report({ message: `cgo build on a ${builder.libc} builder ("${builderRef}") runs on a ${m.finalBase.libc} base ("${m.finalRef}"): the ELF interpreter and symbols do not match`, line: b.ins.line });
-    }
+    const v = cgoLibcViolation({ ref: builderRef, ...describeBase(builderRef) }, { ref: m.finalRef, ...m.finalBase });
+    if (v) report({ ...v, line: b.ins.line });
   }
 }
 
@@ -56,27 +54,22 @@ function b04(m: ImageModel, report: Report): void {
 /** B04 on a .dockerignore alone: the module files must stay in the context, secrets must stay out. */
 export function checkDockerignoreText(text: string, report: Report): void {
   const lines = text.split('\n').map((l, i) => ({ p: l.trim(), line: i + 1 })).filter((l) => l.p && !l.p.startsWith('#'));
-  for (const file of ['go.mod', 'go.sum']) {
+  // The last matching line decides (a later `!go.sum` takes it back in); report each excluding pattern once.
+  const excludedBy = new Map<number, string[]>();
+  for (const file of MODULE_FILES) {
     let excluded: number | undefined;
     for (const { p, line } of lines) {
       const neg = p.startsWith('!');
       if (globMatches(neg ? p.slice(1) : p, file)) excluded = neg ? undefined : line;
     }
-    if (excluded) report({ message: `.dockerignore excludes ${file}; the module layer needs it`, line: excluded });
+    if (excluded) excludedBy.set(excluded, [...(excludedBy.get(excluded) ?? []), file]);
+  }
+  for (const [line, files] of excludedBy) {
+    const v = moduleFileExclusionViolation(lines.find((l) => l.line === line)!.p, files);
+    if (v) report({ ...v, line });
   }
   const missing = ['.git', '.env'].filter((secret) => !lines.some(({ p }) => !p.startsWith('!') && globMatches(p, secret)));
   if (missing.length) report({ message: `.dockerignore does not exclude ${missing.join(' or ')}`, severity: S.WARNING, line: 1 });
-}
-
-/** Matches a .dockerignore pattern (filepath.Match syntax plus `**`) against a top-level file name. */
-export function globMatches(pattern: string, file: string): boolean {
-  const p = pattern.replace(/^\/+/, '').replace(/^(\*\*\/)+/, '').replace(/\/+$/, '');
-  const re = p.split('').map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|\\]/g, '\\$&'))).join('');
-  try {
-    return new RegExp(`^${re}$`).test(file);
-  } catch {
-    return false;
-  }
 }
 
 function b05(m: ImageModel, report: Report): void {
@@ -92,20 +85,10 @@ function b05(m: ImageModel, report: Report): void {
   }
 }
 
-/** Whether a GOPRIVATE/GONOSUMDB pattern list matches every module (its first element is a bare wildcard). */
-export function matchesEveryModule(patterns: string): boolean {
-  return patterns.split(',').some((p) => /^\*+$/.test(p.trim()) || p.trim().startsWith('*/'));
-}
-
 function b06(m: ImageModel, report: Report): void {
   for (const s of m.settings) {
-    const value = s.value.trim();
-    if ((s.key === 'GONOSUMDB' || s.key === 'GOPRIVATE' || s.key === 'GONOSUMCHECK') && matchesEveryModule(value)) {
-      report({ message: `${s.key}=${value} (${s.how}) matches every module and switches the checksum database off for all of them`, line: s.line });
-    }
-    if (s.key === 'GOSUMDB' && /^off$/i.test(value)) report({ message: `GOSUMDB=off (${s.how}) switches off tamper detection for every module`, line: s.line });
-    if (s.key === 'GOINSECURE' && value !== '') report({ message: `GOINSECURE=${value} (${s.how}) fetches modules without TLS and without checksum verification`, line: s.line });
-    if (s.key === 'GOFLAGS' && /-insecure\b/.test(value)) report({ message: `GOFLAGS=${value} (${s.how}) allows insecure module fetches`, line: s.line });
+    const v = checksumSettingViolation(s.key, s.value);
+    if (v) report({ ...v, line: s.line });
   }
 }
 
@@ -144,7 +127,8 @@ function b11(m: ImageModel, report: Report): void {
   const stageNames = new Set(m.dockerfile.stages.map((s) => s.name).filter(Boolean));
   for (const s of m.dockerfile.stages) {
     if (stageNames.has(s.base.toLowerCase()) || s.resolvedBase === 'scratch') continue;
-    if (!PINNED_REFERENCE.test(s.resolvedBase)) report({ message: `base "${s.resolvedBase}" is not pinned by digest`, line: s.from.line });
+    const v = basePinViolation(s.resolvedBase);
+    if (v) report({ ...v, line: s.from.line });
   }
 }
 
@@ -180,11 +164,10 @@ function b14(m: ImageModel, report: Report): void {
     const ins = [...m.finalStage.instructions].reverse().find((i) => i.keyword === kw);
     if (!ins) continue;
     const argv = execForm(ins.args);
-    if (!argv) {
-      if (kw === 'ENTRYPOINT' || !hasEntrypoint) report({ message: `${kw} ${ins.args} is shell form: /bin/sh -c becomes PID 1 and SIGTERM never reaches the Go binary`, line: ins.line });
-    } else if (SHELL.test(argv[0]) && argv.includes('-c')) {
-      report({ message: `${kw} ${ins.args} wraps the binary in a shell: SIGTERM stops at the shell`, line: ins.line });
-    }
+    // A shell-form CMD under an ENTRYPOINT is only its arguments' text: the ENTRYPOINT is PID 1.
+    if (!argv && kw === 'CMD' && hasEntrypoint) continue;
+    const v = execFormViolation(kw, argv ?? ins.args);
+    if (v) report({ ...v, line: ins.line });
   }
 }
 
@@ -192,10 +175,9 @@ function b14Workload(m: WorkloadModel, report: Report): void {
   for (const pod of m.pods) {
     for (const c of pod.containers) {
       // A shell wrapper set in the manifest is PID 1 just as in the image.
-      const argv: string[] = [...(c.spec.command ?? []), ...(c.spec.args ?? [])];
-      if (SHELL.test(argv[0] ?? '') && argv.includes('-c')) {
-        report({ resource: pod.ref, field: `${c.path}.command`, message: `command ${JSON.stringify(argv)} runs a shell as PID 1: SIGTERM stops at the shell and the pod is killed after the grace period` });
-      }
+      if (!c.spec.command) continue;
+      const v = execFormViolation('command', [...c.spec.command, ...(c.spec.args ?? [])]);
+      if (v) report({ resource: pod.ref, field: `${c.path}.command`, ...v });
     }
   }
 }
@@ -222,17 +204,8 @@ function b16(m: ImageModel, report: Report): void {
   const hc = [...m.finalStage.instructions].reverse().find((i) => i.keyword === 'HEALTHCHECK');
   if (!hc || /^NONE$/i.test(hc.args.trim())) return;
   const cmd = hc.args.replace(/^(--\S+\s+)*/, '').replace(/^CMD\s+/i, '');
-  const argv = execForm(cmd);
-  const words = argv ?? cmd.split(/\s+/);
-  const tool = (words[0] ?? '').split('/').pop() ?? '';
-  const noTools = m.finalBase.shell === false;
-  if (!argv || ['wget', 'curl', 'sh', 'bash'].includes(tool)) {
-    report({
-      message: `HEALTHCHECK ${argv ? tool : 'in shell form'} needs ${argv ? tool : 'a shell'}${noTools ? `, which "${m.finalRef}" does not have: the check always fails` : ''}; call the service binary in exec form`,
-      line: hc.line,
-      severity: noTools ? S.ERROR : S.WARNING,
-    });
-  }
+  const v = healthCheckViolation(execForm(cmd) ?? cmd, { ref: m.finalRef, shell: m.finalBase.shell });
+  if (v) report({ ...v, line: hc.line });
 }
 
 function b17(m: ImageModel, report: Report): void {
@@ -245,11 +218,18 @@ function b17(m: ImageModel, report: Report): void {
 
 function b18(m: ImageModel, report: Report): void {
   const stages = m.dockerfile.stages;
-  const versionCheck = stages.some((s) => s.instructions.some((i) => i.keyword === 'RUN' && /go\s+version\s+-m/.test(i.args)));
+  const versionCheck = stages.flatMap((s) => s.instructions).find((i) => i.keyword === 'RUN' && /go\s+version\s+-m/.test(i.args));
   const runOnRuntime = stages.some((s) => s !== m.finalStage && (s.resolvedBase === m.finalStage.resolvedBase || s.base === m.finalStage.base)
     && s.instructions.some((i) => i.keyword === 'RUN' && execForm(i.args) !== undefined));
   if (m.goBuilds.length && (!versionCheck || !runOnRuntime)) {
     report({ message: `no build-time self-check${!versionCheck ? ' (`go version -m` on the binary)' : ''}${!runOnRuntime ? ' (running the binary on the runtime base)' : ''}`, line: m.finalStage.from.line });
+  }
+  // The release the self-check greps `go version` for (": go1\.26([.]|$)") against the golang builder's tag.
+  const declared = versionCheck && /: go((?:\d+\\\.)+\d+)/.exec(versionCheck.args)?.[1].replace(/\\\./g, '.');
+  for (const b of declared ? m.goBuilds : []) {
+    const builderRef = m.resolve(b.stage).resolvedBase;
+    const v = goReleaseViolation(declared as string, builderRef, goReleaseOfBuilder(builderRef));
+    if (v) report({ ...v, line: versionCheck!.line });
   }
 }
 

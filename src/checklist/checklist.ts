@@ -151,6 +151,23 @@ export class Checklist {
   }
 
   /**
+   * Renders an object for the checklist. Inside `app.synth()` / `app.synthYaml()` the rendering is kept
+   * for that same call's file writing (see `_reuseRendering`), so each object is rendered once per synth.
+   * @internal
+   */
+  public static _render(object: ApiObject): any {
+    return reportOf(object).render(object);
+  }
+
+  /**
+   * Lets cdk8s's file writing take the rendering the checklist made earlier in the same synth.
+   * @internal
+   */
+  public static _reuseRendering(object: ApiObject): void {
+    reportOf(object).reuse(object);
+  }
+
+  /**
    * Records every suppression as an annotation on the objects below `scope`.
    * @internal
    */
@@ -202,10 +219,57 @@ function evaluate(scope: IConstruct): Evaluation {
 class ChecklistReport extends Construct {
   public options: ChecklistReportOptions = {};
   private pending = new Map<IConstruct, Finding[]>();
+  /**
+   * Renderings the checklist made during the synth call in progress, each handed once to that call's
+   * file writing; undefined outside a synth call, so a change made between two synths (or any
+   * `toJson()` outside one) is always rendered afresh.
+   */
+  private pass?: Map<ApiObject, any>;
 
   constructor(scope: Construct) {
     super(scope, REPORT_ID);
     scope.node.addValidation({ validate: () => this.evaluateAll() });
+    this.delimitSynthPasses(scope);
+  }
+
+  /** Renders an object; during a synth call, keeps it for that call's file writing. */
+  public render(object: ApiObject): any {
+    const json = object.toJson();
+    this.pass?.set(object, json);
+    return json;
+  }
+
+  /** Makes `object.toJson()` return this synth call's checklist rendering (once) instead of rendering again. */
+  public reuse(object: ApiObject): void {
+    const render = object.toJson.bind(object);
+    object.toJson = () => {
+      const kept = this.pass?.get(object);
+      if (kept === undefined) return render();
+      this.pass!.delete(object);
+      return kept;
+    };
+  }
+
+  /**
+   * A synth call runs validation (the checklist renders every object) and then writes the files (cdk8s
+   * renders them again); no user code runs in between. The pass begins and ends with the call, so the
+   * kept renderings can never outlive it.
+   */
+  private delimitSynthPasses(root: Construct): void {
+    const app = root as unknown as Record<string, unknown>;
+    for (const method of ['synth', 'synthYaml']) {
+      const original = app[method];
+      if (typeof original !== 'function') continue;
+      app[method] = (...args: unknown[]) => {
+        const outer = this.pass;
+        this.pass = new Map();
+        try {
+          return original.apply(root, args);
+        } finally {
+          this.pass = outer;
+        }
+      };
+    }
   }
 
   /** The findings of a subject from this synth's evaluation (evaluated now when validated on its own). */

@@ -1,4 +1,5 @@
 import { expandArgs, Instruction, ParsedDockerfile, parseDockerfile, parseKeyValues, Stage } from './dockerfile-parser';
+import { DEBIAN_GLIBC } from '../core/constants';
 
 /**
  * The typed model the image rules (B01–B21) check: a Dockerfile as parsed, with the facts the rules
@@ -40,6 +41,8 @@ export type LibcFamily = 'none' | 'glibc' | 'musl' | undefined;
 /** What a base image reference says about the image, from its name. */
 export interface BaseFacts {
   readonly libc: LibcFamily;
+  /** The glibc release of a Debian line the name gives away (bookworm, trixie, debian12, debian13). */
+  readonly libcVersion?: string;
   readonly shell: boolean | undefined;
   readonly zoneinfo: boolean | undefined;
   readonly minimal: boolean;
@@ -98,7 +101,13 @@ function moduleSettings(df: ParsedDockerfile): Setting[] {
 
 /** What a base image reference says about the image, from its name. */
 export function describeBase(ref: string): BaseFacts {
-  const r = ref.toLowerCase();
+  const facts = describeByName(ref.toLowerCase());
+  if (facts.libc !== 'glibc') return facts;
+  const line = /bookworm|debian12|trixie|debian13/.exec(ref.toLowerCase())?.[0];
+  return line ? { ...facts, libcVersion: DEBIAN_GLIBC[line.replace('debian12', 'bookworm').replace('debian13', 'trixie')] } : facts;
+}
+
+function describeByName(r: string): BaseFacts {
   if (r === 'scratch') return { libc: 'none', shell: false, zoneinfo: false, minimal: true };
   if (/distroless\/static|chainguard\/static|wolfi-base-static/.test(r)) return { libc: 'none', shell: /:debug/.test(r), zoneinfo: true, minimal: !/:debug/.test(r) };
   if (/distroless\/(base|cc)/.test(r)) return { libc: 'glibc', shell: /:debug/.test(r), zoneinfo: true, minimal: !/:debug/.test(r) };

@@ -19,6 +19,13 @@ export interface RawFinding {
   readonly field?: string;
 }
 
+/** A verdict of rule logic shared by a construct (on its props) and a check (on the output). */
+export interface Violation {
+  readonly message: string;
+  /** Overrides the rule's severity (a softer or harder form of the rule). */
+  readonly severity?: RuleSeverity;
+}
+
 /** What a check calls for each violation it finds. */
 export type Report = (finding: Omit<RawFinding, 'ruleId'>) => void;
 

@@ -1,5 +1,5 @@
 // R01–R17: running it. Each rule is its data and its one check over the WorkloadModel.
-import { Report, RuleDefinition, RuleSeverity as S, RuleTarget as T } from './rule';
+import { Report, RuleDefinition, RuleSeverity as S, RuleTarget as T, Violation } from './rule';
 import { PodModel, selects, WorkloadModel } from './workload-model';
 import { PINNED_REFERENCE, SECRET_NAME } from '../core/constants';
 import { quantityToBytes } from '../core/quantity';
@@ -54,11 +54,7 @@ function probeKey(p: any): string | undefined {
 // verdict and message. The checks below call it on the final objects (synth and audit); the
 // constructs call it on their props at construction, naming the prop.
 
-/** A verdict of shared rule logic. */
-export interface Violation {
-  readonly message: string;
-  readonly severity?: S;
-}
+export type { Violation } from './rule';
 
 /** R01: an image reference that is not pinned by digest. */
 export function imagePinViolation(image: string): Violation | undefined {

@@ -1,4 +1,4 @@
-import { DIGEST } from '../core/constants';
+import { DEBIAN_GLIBC, DIGEST } from '../core/constants';
 import { PATTERNS } from '../core/patterns';
 
 /**
@@ -21,10 +21,7 @@ export enum DebianRelease {
   TRIXIE = 'trixie',
 }
 
-const GLIBC_OF: Record<DebianRelease, string> = {
-  [DebianRelease.BOOKWORM]: '2.36',
-  [DebianRelease.TRIXIE]: '2.41',
-};
+const GLIBC_OF: Record<DebianRelease, string> = DEBIAN_GLIBC as Record<DebianRelease, string>;
 const DISTROLESS_SUFFIX: Record<DebianRelease, string> = {
   [DebianRelease.BOOKWORM]: 'debian12',
   [DebianRelease.TRIXIE]: 'debian13',

@@ -1,10 +1,13 @@
 import { BaseImage, BuilderImage, Libc } from './base-image';
 import type { HardenedGoImageProps } from './props';
-import { globMatches } from '../checklist/build-rules';
+import {
+  basePinViolation, cgoLibcViolation, checksumSettingViolation, execFormViolation, goReleaseViolation,
+  moduleFileExclusionViolation, moduleFilesMatched,
+} from '../checklist/build-verdicts';
 import { displayFinding, RuleGate } from '../checklist/engine';
-import { RawFinding } from '../checklist/rule';
+import { RawFinding, RuleSeverity } from '../checklist/rule';
 import { Suppression, validateSuppression } from '../checklist/suppressions';
-import { BINARY_PATH, GENERATED_MARKER, PINNED_REFERENCE, REPOSITORY } from '../core/constants';
+import { BINARY_PATH, GENERATED_MARKER, REPOSITORY } from '../core/constants';
 import { invalidValue } from '../core/errors';
 import { checkPattern, PATTERNS } from '../core/patterns';
 
@@ -164,21 +167,18 @@ function resolveBases(props: HardenedGoImageProps, gate: RuleGate) {
     throw invalidValue('goVersion', goVersion, 'a Go release such as "1.26" or "1.26.8"');
   }
   const builder = props.builderImage ?? BuilderImage.golang({ goVersion });
-  if (builder.goVersion && !sameGoLine(builder.goVersion, goVersion)) {
-    gate.error('B18', 'goVersion', `declares Go ${goVersion} but builderImage ${builder.ref} ships Go ${builder.goVersion}; make them agree (the build self-check compares \`go version\`)`);
-  }
+  gate.check('B18', 'goVersion', goReleaseViolation(goVersion, builder.ref, builder.goVersion));
   const runtime = props.runtimeImage ?? BaseImage.distrolessStatic();
   const cgo = props.cgo ?? false;
 
   for (const [prop, ref] of [['builderImage', builder.ref], ['runtimeImage', runtime.ref]] as const) {
-    if (!isDigestPinned(ref)) {
-      const msg = `${ref} is tag-only; pin it as name:tag@sha256:… so every build starts from the same bytes`;
-      if (strict) gate.error('B11', prop, msg);
-      else gate.warn('B11', prop, msg);
-    }
+    // B11 is a warning unless the image is strict.
+    const v = basePinViolation(ref);
+    if (v) gate.check('B11', prop, { ...v, severity: strict ? RuleSeverity.ERROR : RuleSeverity.WARNING });
   }
 
-  if (cgo) checkLibc(builder, runtime, gate);
+  // A base without a C library makes cgo itself the mistake; otherwise the runtime base is.
+  if (cgo) gate.check('B02', runtime.libc === Libc.NONE ? 'cgo' : 'runtimeImage', cgoLibcViolation(builder, runtime));
   return { builder, runtime, goVersion, cgo };
 }
 
@@ -217,7 +217,8 @@ function resolveRun(props: HardenedGoImageProps, gate: RuleGate) {
   const entrypoint = props.entrypoint ?? [BINARY_PATH];
   checkEntrypoint(entrypoint, gate);
   const cmd = props.command ?? [];
-  checkExecForm('command', cmd, gate);
+  gate.check('B14', 'command', execFormViolation('CMD', cmd));
+  checkNoNewlines('command', cmd);
   for (const [prop, argv] of [['entrypoint', entrypoint], ['command', cmd], ['selfCheckArgs', props.selfCheckArgs ?? []]] as const) {
     for (const a of argv) checkPattern(prop, a, PATTERNS.argument, 'exec-form arguments made of letters, digits and _ . , : = / @ % + -');
   }
@@ -245,44 +246,6 @@ function checkLabelsAndStamps(props: HardenedGoImageProps, gate: RuleGate): void
   }
 }
 
-function sameGoLine(a: string, b: string): boolean {
-  // "1.26" matches "1.26.8"; two full versions must be equal.
-  const [x, y] = a.length <= b.length ? [a, b] : [b, a];
-  return y === x || y.startsWith(`${x}.`);
-}
-
-function isDigestPinned(ref: string): boolean {
-  return ref === 'scratch' || PINNED_REFERENCE.test(ref);
-}
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-function checkLibc(builder: BuilderImage, runtime: BaseImage, gate: RuleGate): void {
-  if (runtime.libc === Libc.NONE) {
-    gate.error('B02', 'cgo', `cgo: true links against ${builder.libc} from ${builder.ref}, but runtimeImage ${runtime.description} has no C library; the binary would fail with "no such file or directory" at start. Use BaseImage.distrolessBase() (glibc) or turn cgo off`);
-    return;
-  }
-  if (runtime.libc !== builder.libc) {
-    gate.error('B02', 'runtimeImage', `cgo binary built against ${builder.libc} (${builder.ref}) cannot run on ${runtime.description}, which carries ${runtime.libc}; use a runtime base of the same libc family`);
-    return;
-  }
-  if (builder.libcVersion && runtime.libcVersion) {
-    if (compareVersions(builder.libcVersion, runtime.libcVersion) > 0) {
-      gate.error('B02', 'runtimeImage', `builder ${builder.ref} has ${builder.libc} ${builder.libcVersion}, newer than ${runtime.libcVersion} on ${runtime.description}; symbols versioned ${builder.libc.toUpperCase()}_${builder.libcVersion} will be missing at run time. Use a runtime base of the same release or newer`);
-    }
-  } else {
-    gate.warn('B02', 'runtimeImage', `the ${builder.libc} releases of ${builder.ref} and ${runtime.ref} are not both known; the build self-check on the runtime base is the only guard`);
-  }
-}
-
 function checkGoEnv(props: HardenedGoImageProps, gate: RuleGate): void {
   for (const [k, v] of Object.entries(props.goEnv ?? {})) {
     if (!/^[A-Z][A-Z0-9_]*$/.test(k)) throw invalidValue(`goEnv.${k}`, k, 'upper-case environment variable names');
@@ -293,11 +256,10 @@ function checkGoEnv(props: HardenedGoImageProps, gate: RuleGate): void {
     }
     checkPattern(`goEnv.${k}`, v, PATTERNS.argument, 'letters, digits and _ . , : = / @ % + - (no quotes, "$", backslashes, spaces or newlines)');
   }
-  checkModulePatterns('goPrivate', props.goPrivate ?? [], gate);
-  checkModulePatterns('goNoSumDb', props.goNoSumDb ?? [], gate);
-  if (props.goSumDb !== undefined && /^off$/i.test(props.goSumDb.trim())) {
-    gate.error('B06', 'goSumDb', 'GOSUMDB=off switches off tamper detection for every module, exactly what a hijacked GOPROXY exploits; list private module patterns in goPrivate instead');
-  } else if (props.goSumDb !== undefined && !GO_SUMDB.test(props.goSumDb)) {
+  checkModulePatterns('goPrivate', 'GOPRIVATE', props.goPrivate ?? [], gate);
+  checkModulePatterns('goNoSumDb', 'GONOSUMDB', props.goNoSumDb ?? [], gate);
+  if (props.goSumDb !== undefined) gate.check('B06', 'goSumDb', checksumSettingViolation('GOSUMDB', props.goSumDb));
+  if (props.goSumDb !== undefined && !/^off$/i.test(props.goSumDb.trim()) && !GO_SUMDB.test(props.goSumDb)) {
     throw invalidValue('goSumDb', props.goSumDb, `a checksum database name, optionally followed by its URL, such as "sum.golang.org" (pattern ${GO_SUMDB})`);
   }
   const proxy = props.goProxy ?? DEFAULT_GOPROXY;
@@ -308,34 +270,22 @@ function checkGoEnv(props: HardenedGoImageProps, gate: RuleGate): void {
   }
 }
 
-function checkModulePatterns(prop: string, patterns: string[], gate: RuleGate): void {
+/** GOPRIVATE/GONOSUMDB patterns as rendered (one ENV value, comma-separated): B06 on the value, then the syntax. */
+function checkModulePatterns(prop: string, key: string, patterns: string[], gate: RuleGate): void {
+  if (patterns.length) gate.check('B06', prop, checksumSettingViolation(key, patterns.join(',')));
   for (const p of patterns) {
-    // A pattern whose first element is a bare wildcard matches every module path.
-    const first = p.split('/')[0];
-    if (first === '*' || first === '' || /^\*+$/.test(first) || first === '?*') {
-      gate.error('B06', prop, `"${p}" matches every module, which turns the checksum database off for all of them (seed 000 recommends GONOSUMDB=*: that is the GOPROXY hijack it warns about). List your private module prefixes, such as "github.com/acme/*"`);
-    } else if (!/^[A-Za-z0-9.*?_~\-[\]/]+$/.test(p)) {throw invalidValue(prop, p, 'module path patterns such as "github.com/acme/*" (no commas or spaces: give one pattern per entry)');}
+    if (!/^[A-Za-z0-9.*?_~\-[\]/]+$/.test(p)) throw invalidValue(prop, p, 'module path patterns such as "github.com/acme/*" (no commas or spaces: give one pattern per entry)');
   }
 }
 
-const SHELL_NAMES = /^(\/(usr\/)?bin\/)?(sh|bash|ash|dash|zsh|busybox)$/;
-
+/** ENTRYPOINT (B14): exec form, starting with the service binary itself. */
 function checkEntrypoint(entrypoint: string[], gate: RuleGate): void {
   if (entrypoint.length === 0) throw invalidValue('entrypoint', entrypoint, `an exec-form array starting with ${BINARY_PATH}`);
-  if (SHELL_NAMES.test(entrypoint[0])) {
-    gate.error('B14', 'entrypoint', `${JSON.stringify(entrypoint)} wraps the service in a shell: the shell becomes PID 1, ignores SIGTERM and the pod is killed after the grace period. Use ["${BINARY_PATH}", …]`);
-    return;
-  }
-  checkExecForm('entrypoint', entrypoint, gate);
-  if (entrypoint[0] !== BINARY_PATH && !/\s/.test(entrypoint[0])) {
-    gate.error('B14', 'entrypoint', `must start with the service binary ${BINARY_PATH} so it runs as PID 1 and receives SIGTERM; got ${JSON.stringify(entrypoint)}`);
-  }
+  gate.check('B14', 'entrypoint', execFormViolation('ENTRYPOINT', entrypoint, BINARY_PATH));
+  checkNoNewlines('entrypoint', entrypoint);
 }
 
-function checkExecForm(prop: string, argv: string[], gate: RuleGate): void {
-  if (argv.length === 1 && /\s/.test(argv[0]) && !argv[0].startsWith('-')) {
-    gate.error('B14', prop, `"${argv[0]}" is a shell-form command line; split it into an exec-form array such as ${JSON.stringify(argv[0].trim().split(/\s+/))}`);
-  }
+function checkNoNewlines(prop: string, argv: string[]): void {
   for (const a of argv) {
     if (/[\n\r]/.test(a)) throw invalidValue(prop, a, 'arguments without newlines');
   }
@@ -497,7 +447,7 @@ function renderRuntimeStage(props: HardenedGoImageProps, r: Resolved, gate: Rule
 
   if (props.healthCheck) {
     emit('# Exec form calling the service binary: there is no wget, curl or shell here (B16).',
-      props.healthCheck._render(BINARY_PATH, runtime.description, runtime.hasShell, gate));
+      props.healthCheck._render(BINARY_PATH, runtime, gate));
   }
   emit('# Exec form: the Go binary is PID 1 and receives SIGTERM itself (B14).',
     `ENTRYPOINT ${JSON.stringify(r.entrypoint)}`);
@@ -518,9 +468,8 @@ const DOCKERIGNORE_BASE = [
 function renderDockerignore(props: HardenedGoImageProps, gate: RuleGate): string {
   const extra = props.dockerignore ?? [];
   for (const pattern of extra) {
-    if (!pattern.startsWith('!') && ['go.mod', 'go.sum'].some((f) => globMatches(pattern, f))) {
-      gate.error('B04', 'dockerignore', `"${pattern}" excludes ${['go.mod', 'go.sum'].filter((f) => globMatches(pattern, f)).join(' and ')}; the module layer (B03) needs both in the build context`);
-    }
+    // Judged per pattern: the rendering re-includes the module files at the end, so the user's intent is the mistake.
+    gate.check('B04', 'dockerignore', moduleFileExclusionViolation(pattern, moduleFilesMatched(pattern)));
     if (/[\n\r]/.test(pattern)) throw invalidValue('dockerignore', pattern, 'one pattern per entry, without newlines');
     checkPattern('dockerignore', pattern, PATTERNS.ignorePattern, '.dockerignore patterns of letters, digits and . _ * ? / [ ] ~ + - (optionally starting with !)');
   }

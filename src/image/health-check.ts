@@ -1,3 +1,5 @@
+import type { BaseImage } from './base-image';
+import { healthCheckViolation } from '../checklist/build-verdicts';
 import { RuleGate } from '../checklist/engine';
 import { checkPattern, PATTERNS } from '../core/patterns';
 
@@ -23,13 +25,6 @@ export interface ImageHealthCheckOptions {
    * @default 3
    */
   readonly retries?: number;
-}
-
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'busybox']);
-const HTTP_TOOLS = new Set(['wget', 'curl']);
-
-function basename(p: string): string {
-  return p.slice(p.lastIndexOf('/') + 1);
 }
 
 /**
@@ -81,21 +76,12 @@ export class ImageHealthCheck {
   }
 
   /**
-   * The HEALTHCHECK instruction for a binary at `binaryPath` on a base described by `baseDescription`.
+   * The HEALTHCHECK instruction for a binary at `binaryPath` on the runtime base `base`.
    * @internal
    */
-  public _render(binaryPath: string, baseDescription: string, baseHasShell: boolean, gate: RuleGate): string {
+  public _render(binaryPath: string, base: BaseImage, gate: RuleGate): string {
     const argv = this.usesServiceBinary ? [binaryPath, ...this.command] : this.command;
-    const tool = basename(argv[0]);
-    if (argv.length === 1 && /\s/.test(argv[0])) {
-      gate.error('B14', 'healthCheck', `"${argv[0]}" is a shell-form command line; give the command as an exec-form array that starts with ${binaryPath}`);
-    } else if (HTTP_TOOLS.has(tool)) {
-      gate.error('B16', 'healthCheck', `${tool} does not exist on ${baseDescription}; add a healthcheck subcommand to the service and use ImageHealthCheck.fromSubcommand('healthcheck')`);
-    } else if (SHELLS.has(tool)) {
-      gate.error('B14', 'healthCheck', `${argv.join(' ')} wraps the check in a shell; call ${binaryPath} directly with ImageHealthCheck.fromSubcommand(...)`);
-    } else if (argv[0] !== binaryPath && !baseHasShell) {
-      gate.error('B16', 'healthCheck', `${argv[0]} is not in the image: ${baseDescription} holds only the service binary ${binaryPath}`);
-    }
+    gate.check('B16', 'healthCheck', healthCheckViolation(argv, { ref: base.ref, shell: base.hasShell }, binaryPath));
     for (const a of argv) checkPattern('healthCheck', a, PATTERNS.argument, 'exec-form arguments made of letters, digits and _ . , : = / @ % + -');
     const o = this.options;
     const flags = `--interval=${o.intervalSeconds ?? 30}s --timeout=${o.timeoutSeconds ?? 5}s --start-period=${o.startPeriodSeconds ?? 5}s --retries=${o.retries ?? 3}`;

@@ -95,6 +95,8 @@ export class GoMicroservice extends Construct implements ISignedService {
     this.warnings.push(...this.gate.warnings.map(displayFinding));
     Checklist._annotate(this);
     Checklist._register(this);
+    // After every toJson hook of construction (RenderedDefaults): what is kept is the final object.
+    for (const o of this.node.findAll().filter(ApiObject.isApiObject)) Checklist._reuseRendering(o);
   }
 
   /**
@@ -102,7 +104,7 @@ export class GoMicroservice extends Construct implements ISignedService {
    * @internal
    */
   public _checklist() {
-    const objects = this.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson());
+    const objects = this.node.findAll().filter(ApiObject.isApiObject).map((o) => Checklist._render(o));
     const raw = checkManifests(objects, { kubernetesVersion: this.kubernetesVersion });
     // A construct-time warning stands for its rule only when the output check did not see the rule.
     const seen = new Set(raw.map((r) => r.ruleId));
