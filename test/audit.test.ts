@@ -112,7 +112,7 @@ describe('formats, exit codes and suppressions', () => {
     const notes = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-notes-'));
     fs.writeFileSync(path.join(notes, 'README.md'), '# hi\n');
     expect(run('audit', notes)).toMatchObject({ code: 2, err: expect.stringMatching(/nothing to audit: no Dockerfile or Kubernetes object .* \(1 file\(s\) skipped\)/) });
-    expect(run('audit', '--help').err).toMatch(/^usage: golden-go audit/);
+    expect(run('audit', '--help').out).toMatch(/^usage: golden-go audit/);
   });
 
   test('a progress line on large inputs', () => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `golden-go audit`: the golden checklist on Dockerfiles and Kubernetes YAML that golden-go did not write.
+// `golden-go`: `audit` runs the golden checklist on Dockerfiles and Kubernetes YAML that golden-go did not
+// write; `publish` is the image pipeline.
 import * as fs from 'fs';
 import { audit } from '../checklist/audit';
 import { packageVersion } from '../checklist/engine';
@@ -22,15 +23,43 @@ database --vuln-db, default https://vuln.go.dev). A called vulnerability at or a
 (default low; one with no severity, as in the Go database, always counts) fails the publish before
 the build, unless --vuln-allow names its OSV id with a reason. Vulnerabilities that are present but
 not called are attached as a signed OpenVEX attestation (not_affected,
-vulnerable_code_not_in_execute_path), written to --vex.`;
+vulnerable_code_not_in_execute_path), written to --vex.
+Exit code: 0 published, 1 the pipeline failed (including the vulnerability gate), 2 usage error.`;
 
-const USAGE = `usage: golden-go audit [--format text|json|sarif|markdown] [--kubernetes-version 1.35] [--output FILE] PATH...
+const AUDIT_USAGE = `usage: golden-go audit [--format text|json|sarif|markdown] [--kubernetes-version 1.35] [--output FILE] PATH...
 
 Checks Dockerfiles, .dockerignore files and Kubernetes manifests (multi-document YAML, JSON, Helm
 \`template\` output) for the Go-specific traps of the golden checklist (B01–B21, R01–R17).
 Exit code: 0 no error (warnings allowed), 1 errors found, 2 usage error or nothing to audit.
 Suppress a finding with a reason: a \`golden-go.dev/suppressed.<ID>: <reason>\` annotation on the
 object, or a \`# golden-go:suppress <ID> <reason>\` line in the Dockerfile.`;
+
+/** Every command: the top usage and the unknown-command message are built from this list, so a new command cannot be left out of them. */
+const COMMANDS: Record<string, { summary: string; usage: string }> = {
+  audit: { summary: 'check Dockerfiles and Kubernetes manifests against the golden checklist', usage: AUDIT_USAGE },
+  publish: { summary: 'build, push, attest the SBOM, sign and record a HardenedGoImage', usage: PUBLISH_USAGE },
+};
+
+const HELP_FLAGS = ['--help', '-h'];
+const isCommand = (name: string) => Object.keys(COMMANDS).includes(name);
+
+const TOP_USAGE = `usage: golden-go <command> [options]
+       golden-go <command> --help
+       golden-go --help | --version
+
+Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`).join('\n')}
+
+Global options:
+  -h, --help  show this usage, or a command's usage after its name (\`golden-go help <command>\` too)
+  --version   print the golden-go version
+
+Exit codes:
+  0  success (audit: no error finding, warnings allowed)
+  1  audit: error findings or unreadable files; publish: the pipeline failed
+  2  usage error (unknown command or option, bad value), or nothing to audit`;
+
+const COMMAND_LIST = Object.keys(COMMANDS).map((c) => `"${c}"`).join(' and ');
 
 interface Args {
   format: string;
@@ -46,16 +75,51 @@ function optionValue(argv: string[], i: number): string {
   return v;
 }
 
-/** Prints a usage error (or, for --help, the usage) and returns the exit code. */
+/** Prints a usage error and returns its exit code. */
 function usageError(e: unknown, usage: string, err: (s: string) => void): number {
-  const msg = (e as Error).message;
-  err(msg ? `golden-go: ${msg}\n\n${usage}\n` : `${usage}\n`);
-  return msg ? 2 : 0;
+  err(`golden-go: ${(e as Error).message}\n\n${usage}\n`);
+  return 2;
+}
+
+/**
+ * Answers the conventions every command shares: `--help`/`-h`/`help` and `--version`. A command's help
+ * is looked for first and anywhere in its arguments, so it wins over any other (even invalid) one.
+ * Returns the exit code, or undefined when `argv` is a command to run.
+ */
+function conventions(argv: string[], out: (s: string) => void, err: (s: string) => void): number | undefined {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    err(`golden-go: missing command: ${COMMAND_LIST}\n\n${TOP_USAGE}\n`);
+    return 2;
+  }
+  const unknown = (what: string) => {
+    err(`golden-go: ${what}; the commands are ${COMMAND_LIST}. Run 'golden-go --help' for usage.\n`);
+    return 2;
+  };
+  if (HELP_FLAGS.includes(first) || first === 'help') {
+    const topic = first === 'help' ? rest[0] : undefined;
+    if (topic === undefined) {
+      out(`${TOP_USAGE}\n`);
+      return 0;
+    }
+    if (!isCommand(topic)) return unknown(`unknown command "${topic}"`);
+    out(`${COMMANDS[topic].usage}\n`);
+    return 0;
+  }
+  if (first !== '--version' && !isCommand(first)) return unknown(first.startsWith('-') ? `unknown option ${first}` : `unknown command "${first}"`);
+  if (isCommand(first) && rest.some((a) => HELP_FLAGS.includes(a))) {
+    out(`${COMMANDS[first].usage}\n`);
+    return 0;
+  }
+  if (first === '--version' || rest.includes('--version')) {
+    out(`${packageVersion()}\n`);
+    return 0;
+  }
+  return undefined;
 }
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { format: 'text', kubernetesVersion: '1.35', paths: [] };
-  if (argv[0] !== 'audit') throw new Error(argv.length ? `unknown command "${argv[0]}"; the commands are "audit" and "publish"` : 'missing command: "audit" or "publish"');
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     const value = () => optionValue(argv, i++);
@@ -65,7 +129,6 @@ function parseArgs(argv: string[]): Args {
     else if (a.startsWith('--kubernetes-version=')) args.kubernetesVersion = a.slice(21);
     else if (a === '--output' || a === '-o') args.output = value();
     else if (a.startsWith('--output=')) args.output = a.slice(9);
-    else if (a === '--help' || a === '-h') throw new Error('');
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else args.paths.push(a);
   }
@@ -117,7 +180,6 @@ function parsePublish(argv: string[]): PublishOptions {
         gate.allow[id] = reason;
         break;
       }
-      case '--help': case '-h': throw new Error('');
       default: throw new Error(`unknown option ${a}`);
     }
   }
@@ -131,6 +193,8 @@ function parsePublish(argv: string[]): PublishOptions {
 }
 
 export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+  const answered = conventions(argv, out, err);
+  if (answered !== undefined) return answered;
   if (argv[0] === 'publish') {
     let o: PublishOptions;
     try {
@@ -151,7 +215,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
   try {
     args = parseArgs(argv);
   } catch (e) {
-    return usageError(e, USAGE, err);
+    return usageError(e, AUDIT_USAGE, err);
   }
   let lastShown = -1;
   let result;
