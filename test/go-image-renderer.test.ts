@@ -1,4 +1,4 @@
-import { BaseImage, BuilderImage, DebianRelease, GolangVariant, GoImageRenderer, HardenedGoImageProps, ImageHealthCheck, Libc } from '../src';
+import { BaseImage, BuilderImage, DebianRelease, GolangVariant, GoImageRenderer, HardenedGoImageProps, ImageHealthCheck, Libc, SelfCheck } from '../src';
 
 const base: HardenedGoImageProps = { name: 'svc', sourceUrl: 'https://example.com/acme/svc' };
 const render = (props: Partial<HardenedGoImageProps> = {}) => GoImageRenderer.render({ ...base, ...props });
@@ -57,12 +57,12 @@ describe('defaults carry every B rule', () => {
     expect(r.buildxCommand.join(' ')).toContain('rewrite-timestamp=true');
   });
 
-  test('B01/B18 the build proves a static binary of the declared Go release, then runs it on the runtime base', () => {
+  test('B01/B18 the build proves a static binary of the declared Go release and, by default, never runs it', () => {
     expect(df).toMatch(/grep -Eq '\^\[\[:space:\]\]\+build\[\[:space:\]\]\+CGO_ENABLED=0\$'/);
     expect(df).toContain("grep -Eq ': go1\\.26([.]|$)'");
-    expect(df).toContain('FROM ${RUNTIME_IMAGE} AS verify');
-    expect(df).toContain('RUN ["/app","-version"]');
-    expect(df).toContain('COPY --from=verify --chown=0:0 --chmod=0555 /app /app');
+    expect(df).not.toContain('AS verify');
+    expect(df).not.toMatch(/\/out\/app '|RUN \["\/app"/);
+    expect(df).toContain('COPY --from=build --chown=0:0 --chmod=0555 /out/app /app');
   });
 
   test('B13/B14 numeric user and exec-form entrypoint', () => {
@@ -101,8 +101,7 @@ describe('variants', () => {
     expect(df).toContain('cp /etc/ssl/certs/ca-certificates.crt /rootfs/etc/ssl/certs/ca-certificates.crt');
     expect(df).toContain('nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin');
     expect(df).toContain('chmod 1777 /rootfs/tmp');
-    expect(df).toMatch(/^FROM scratch AS verify$/m);
-    expect(df).toMatch(/^FROM scratch$/m);
+    expect(df).toMatch(/^FROM scratch\nARG VERSION=dev\nARG COMMIT=unknown\nARG CREATED=1970-01-01T00:00:00Z\nCOPY --from=build \/rootfs\/ \/$/m);
     expect(df).toContain('ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt');
     expect(df).not.toContain('base.digest');
   });
@@ -172,11 +171,37 @@ describe('variants', () => {
     expect(r.dockerignore).toContain('testdata/big/');
   });
 
-  test('selfCheckArgs: [] skips running the binary but keeps the static proof', () => {
-    const df = render({ selfCheckArgs: [] }).dockerfile;
-    expect(df).not.toContain('AS verify');
-    expect(df).toContain('COPY --from=build --chown=0:0 --chmod=0555 /out/app /app');
-    expect(df).toContain('CGO_ENABLED=0$\' /tmp/buildinfo');
+  test('selfCheckArgs: [] (deprecated) is SelfCheck.none(): static proof only', () => {
+    expect(render({ selfCheckArgs: [] }).dockerfile).toBe(render({ selfCheck: SelfCheck.none() }).dockerfile);
+    expect(render({ selfCheckArgs: [] }).dockerfile).toBe(render().dockerfile);
+  });
+
+  test('selfCheckArgs (deprecated) maps to SelfCheck.run', () => {
+    expect(render({ selfCheckArgs: ['-version'] }).dockerfile).toBe(render({ selfCheck: SelfCheck.run(['-version']) }).dockerfile);
+  });
+
+  test('SelfCheck.run runs the binary on the build platform with an error naming the prop, then on the runtime base', () => {
+    const df = render({ selfCheck: SelfCheck.run(['version', '--short']) }).dockerfile;
+    const named = "selfCheck (SelfCheck.run(['version', '--short']))";
+    expect(df).toContain(`# golden-go: ${named}: the binary must exit 0, first on the build platform.`);
+    expect(df).toContain('RUN if [ "$TARGETARCH" != "$(go env GOHOSTARCH)" ]; then');
+    expect(df).toContain("elif ! /out/app 'version' '--short'; then");
+    expect(df).toContain(`echo "golden-go: the self-check declared by ${named} failed: /out/app 'version' '--short' exited non-zero; declare arguments the program accepts, or SelfCheck.none()" >&2; exit 1;`);
+    // The build-platform run precedes the runtime-base run, so a native build fails with the named error first.
+    expect(df.indexOf('elif ! /out/app')).toBeLessThan(df.indexOf('AS verify'));
+    expect(df).toContain(`# golden-go: ${named}: the binary must also start on the runtime base itself (B18).`);
+    expect(df).toMatch(/^FROM \$\{RUNTIME_IMAGE\} AS verify\nCOPY --from=build \/out\/app \/app\nRUN \["\/app","version","--short"\]$/m);
+    expect(df).toContain('COPY --from=verify --chown=0:0 --chmod=0555 /app /app');
+  });
+
+  test('SelfCheck.run on scratch assembles the root file system in the verify stage', () => {
+    const df = render({ runtimeImage: BaseImage.scratch(), selfCheck: SelfCheck.run(['version']) }).dockerfile;
+    expect(df).toMatch(/^FROM scratch AS verify\nCOPY --from=build \/rootfs\/ \/\nCOPY --from=build \/out\/app \/app\nRUN \["\/app","version"\]$/m);
+  });
+
+  test('SelfCheck.run() without arguments and selfCheck with selfCheckArgs are errors naming the props', () => {
+    expect(() => SelfCheck.run([])).toThrow(/^selfCheck: SelfCheck.run needs at least one argument .*SelfCheck.none\(\)/);
+    expect(() => render({ selfCheck: SelfCheck.none(), selfCheckArgs: ['-version'] })).toThrow(/^selfCheckArgs.*selfCheck is set/);
   });
 
   test('source date epoch, version and commit flow into build args and commands', () => {
@@ -251,6 +276,7 @@ describe('snapshots of the full Dockerfile for the main variants', () => {
     ['scratch with healthcheck', { runtimeImage: BaseImage.scratch(), healthCheck: ImageHealthCheck.fromSubcommand('healthcheck') }],
     ['cgo on distroless base', { cgo: true, runtimeImage: BaseImage.distrolessBase() }],
     ['private modules', { goPrivate: ['github.com/acme/*'], goProxy: 'https://athens.acme.internal,direct' }],
+    ['declared self-check', { selfCheck: SelfCheck.run(['version']) }],
   ])('%s', (_name, props) => {
     expect(render(props).dockerfile).toMatchSnapshot();
   });

@@ -6,7 +6,7 @@ import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
   BaseImage, BuilderImage, GoImageRenderer, GoMicroservice, GoMicroserviceProps, HardenedGoImageProps, ImageHealthCheck, ImageReference,
-  ImageSignaturePolicy, ImageSigner, Libc, Monitoring, NetworkEgress, ServiceProbes,
+  ImageSignaturePolicy, ImageSigner, Libc, Monitoring, NetworkEgress, SelfCheck, ServiceProbes,
 } from '../src';
 
 const PAYLOADS: Array<[string, string]> = [
@@ -43,6 +43,7 @@ const CASES: Array<[string, (p: string) => () => unknown]> = [
   ['entrypoint', (p) => render({ entrypoint: ['/app', p] })],
   ['command', (p) => render({ command: [`--flag=${p}`] })],
   ['selfCheckArgs', (p) => render({ selfCheckArgs: [p] })],
+  ['selfCheck', (p) => () => SelfCheck.run([p])],
   ['dockerignore', (p) => render({ dockerignore: [`tmp/${p}`] })],
   ['healthCheck', (p) => render({ healthCheck: ImageHealthCheck.fromSubcommand('healthcheck', [p]) })],
   ['reason', (p) => render({ suppressions: { B17: `${REASON} ${p}` } })],

@@ -1,5 +1,6 @@
 import { BaseImage, BuilderImage, Libc } from './base-image';
 import type { HardenedGoImageProps } from './props';
+import { SelfCheck } from './self-check';
 import {
   basePinViolation, cgoLibcViolation, checksumSettingViolation, execFormViolation, goReleaseViolation,
   moduleFileExclusionViolation, moduleFilesMatched,
@@ -79,7 +80,7 @@ interface Resolved {
   readonly tags: string[];
   readonly versionVariable: string;
   readonly commitVariable: string;
-  readonly selfCheckArgs: string[];
+  readonly selfCheck: SelfCheck;
   readonly entrypoint: string[];
   readonly cmd: string[];
 }
@@ -156,7 +157,17 @@ function resolve(props: HardenedGoImageProps, gate: RuleGate): Resolved {
   checkGoEnv(props, gate);
   const run = resolveRun(props, gate);
   checkLabelsAndStamps(props, gate);
-  return { name: props.name, ...bases, ...build, ...run, selfCheckArgs: props.selfCheckArgs ?? ['-version'] };
+  return { name: props.name, ...bases, ...build, ...run, selfCheck: resolveSelfCheck(props) };
+}
+
+/** `selfCheck`, or the deprecated `selfCheckArgs` it replaces (not both: one of them would be ignored). */
+function resolveSelfCheck(props: HardenedGoImageProps): SelfCheck {
+  if (props.selfCheck !== undefined && props.selfCheckArgs !== undefined) {
+    throw invalidValue('selfCheckArgs', props.selfCheckArgs, 'nothing when selfCheck is set (selfCheckArgs is deprecated: use selfCheck only)');
+  }
+  if (props.selfCheck !== undefined) return props.selfCheck;
+  const legacy = props.selfCheckArgs ?? [];
+  return legacy.length ? SelfCheck.run(legacy) : SelfCheck.none();
 }
 
 /** Builder and runtime bases: the Go release they agree on (B18), pinning (B11) and libc coherence (B02). */
@@ -219,7 +230,7 @@ function resolveRun(props: HardenedGoImageProps, gate: RuleGate) {
   const cmd = props.command ?? [];
   gate.check('B14', 'command', execFormViolation('CMD', cmd));
   checkNoNewlines('command', cmd);
-  for (const [prop, argv] of [['entrypoint', entrypoint], ['command', cmd], ['selfCheckArgs', props.selfCheckArgs ?? []]] as const) {
+  for (const [prop, argv] of [['entrypoint', entrypoint], ['command', cmd], ['selfCheckArgs', props.selfCheckArgs ?? []], ['selfCheck', props.selfCheck?.args ?? []]] as const) {
     for (const a of argv) checkPattern(prop, a, PATTERNS.argument, 'exec-form arguments made of letters, digits and _ . , : = / @ % + -');
   }
   if (props.netrcSecretId !== undefined) checkPattern('netrcSecretId', props.netrcSecretId, PATTERNS.secretId, 'a build secret id such as "netrc"');
@@ -414,13 +425,27 @@ function renderChecks(r: Resolved, emit: Emit): void {
       ]));
   }
 
+  const args = r.selfCheck.args;
+  if (args.length === 0) return;
+  // Exec form (the only form a shell-less runtime base can run) cannot attach a message to a failure,
+  // so the build platform runs the binary first under sh, where a failure can name the prop. A binary
+  // cross-compiled for another architecture cannot run there; the runtime-base run below still covers it.
+  const argv = ['/out/app', ...args.map(a => `'${a}'`)].join(' ');
+  const declared = `selfCheck (${r.selfCheck})`;
+  emit('', `# golden-go: ${declared}: the binary must exit 0, first on the build platform.`,
+    continued([
+      'RUN if [ "$TARGETARCH" != "$(go env GOHOSTARCH)" ]; then',
+      `echo "golden-go: ${declared} not run on the build platform for $TARGETARCH; the runtime-base step runs it" >&2;`,
+      `elif ! ${argv}; then`,
+      `echo "golden-go: the self-check declared by ${declared} failed: ${argv} exited non-zero; declare arguments the program accepts, or SelfCheck.none()" >&2; exit 1;`,
+      'fi',
+    ]));
+
   const { fromRuntime, rootfs } = runtimeBase(runtime);
-  if (r.selfCheckArgs.length > 0) {
-    emit('', '# The binary must start on the runtime base itself, not only in the builder (B18).',
-      `${fromRuntime} AS verify`, ...rootfs,
-      `COPY --from=build /out/app ${BINARY_PATH}`,
-      `RUN ${JSON.stringify([BINARY_PATH, ...r.selfCheckArgs])}`);
-  }
+  emit('', `# golden-go: ${declared}: the binary must also start on the runtime base itself (B18).`,
+    `${fromRuntime} AS verify`, ...rootfs,
+    `COPY --from=build /out/app ${BINARY_PATH}`,
+    `RUN ${JSON.stringify([BINARY_PATH, ...args])}`);
 }
 
 /** The runtime stage: the binary, a numeric user, OCI labels, health check and exec-form entrypoint. */
@@ -432,7 +457,7 @@ function renderRuntimeStage(props: HardenedGoImageProps, r: Resolved, gate: Rule
   if (!runtime.isScratch) emit('ARG RUNTIME_IMAGE', 'ARG RUNTIME_IMAGE_DIGEST');
   emit(...rootfs);
   if (runtime.isScratch) emit('ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt');
-  const [stage, source] = r.selfCheckArgs.length > 0 ? ['verify', BINARY_PATH] : ['build', '/out/app'];
+  const [stage, source] = r.selfCheck.args.length > 0 ? ['verify', BINARY_PATH] : ['build', '/out/app'];
   emit(`COPY --from=${stage} --chown=0:0 --chmod=0555 ${source} ${BINARY_PATH}`);
   emit('# Numeric, so runAsNonRoot can verify it without reading /etc/passwd (B13).', 'USER 65532:65532');
 

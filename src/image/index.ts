@@ -6,5 +6,6 @@ export * from './health-check';
 export { GoImageRenderer } from './dockerfile';
 export type { GoImageRendering } from './dockerfile';
 export * from './props';
+export * from './self-check';
 export * from './hardened-go-image';
 export * from './image-reference';

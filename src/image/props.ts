@@ -1,5 +1,6 @@
 import type { BaseImage, BuilderImage } from './base-image';
 import type { ImageHealthCheck } from './health-check';
+import type { SelfCheck } from './self-check';
 
 /** Describes a Go module and how to package it. Every default follows the golden checklist (B01–B21). */
 export interface HardenedGoImageProps {
@@ -112,9 +113,16 @@ export interface HardenedGoImageProps {
    */
   readonly command?: string[];
   /**
-   * Arguments the build-time self-check runs the binary with on the runtime base (B18). An empty
-   * list skips running it (for example multi-platform builds without QEMU); the static check stays.
-   * @default ['-version']
+   * Whether the build runs the binary. The static proof from the built binary (`go version -m`:
+   * CGO_ENABLED, the Go release) always runs; the binary itself only runs when declared, for
+   * example `SelfCheck.run(['version'])`, and a failure names this prop.
+   * @default SelfCheck.none() - static proof only
+   */
+  readonly selfCheck?: SelfCheck;
+  /**
+   * Arguments to run the binary with during the build.
+   * @deprecated use `selfCheck: SelfCheck.run([...])`; an empty list means `SelfCheck.none()`.
+   * @default - see selfCheck
    */
   readonly selfCheckArgs?: string[];
   /**

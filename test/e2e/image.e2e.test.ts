@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { buildHello, EPOCH, exportImage, freePort, HelloBuild, httpGet, localBaseImages, requireContainerTools, sh, waitFor, withOverrides } from './containers';
-import { BaseImage, HardenedGoImage } from '../../src';
+import { BaseImage, HardenedGoImage, SelfCheck } from '../../src';
 
 jest.setTimeout(900_000);
 
@@ -163,5 +163,17 @@ describe('5. reproducibility', () => {
     const ref = 'localhost/golden-go-e2e/hello-repro-c:test';
     sh('buildah', withOverrides(other.buildahCommand, distroless.overrides, ref, ['--no-cache']));
     expect(inspect(ref, '{{.Digest}}')).not.toBe(digests[0]);
+  });
+});
+
+describe('6. self-check: static proof by default, a declared run fails the build naming the prop', () => {
+  test('SelfCheck.run with arguments the program accepts builds', () => {
+    const built = buildHello('selfcheck-ok', { selfCheck: SelfCheck.run(['-version']) });
+    expect(sh('podman', ['run', '--rm', '--no-healthcheck', built.ref, '-version'])).toMatch(/^hello-service 1\.0\.0 /);
+  });
+
+  test('SelfCheck.run with arguments the program rejects fails the build with an error naming selfCheck', () => {
+    expect(() => buildHello('selfcheck-bad', { selfCheck: SelfCheck.run(['-no-such-flag']) }))
+      .toThrow("golden-go: the self-check declared by selfCheck (SelfCheck.run(['-no-such-flag'])) failed: /out/app '-no-such-flag' exited non-zero");
   });
 });
