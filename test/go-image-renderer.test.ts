@@ -204,6 +204,25 @@ describe('variants', () => {
     expect(() => render({ selfCheck: SelfCheck.none(), selfCheckArgs: ['-version'] })).toThrow(/^selfCheckArgs.*selfCheck is set/);
   });
 
+  test('stamped variables: the build proves each -X target exists on an unstripped link; a named one fails naming its prop', () => {
+    const df = render({ versionVariable: 'example.com/svc/internal/build.Version' }).dockerfile;
+    // The shipped binary stays stripped; the second link differs only by -s -w.
+    expect(df).toContain('-ldflags "-s -w -X example.com/svc/internal/build.Version=${VERSION} -X main.commit=${COMMIT}" \\\n    -o /out/app .');
+    expect(df).toContain('-ldflags "-X example.com/svc/internal/build.Version=${VERSION} -X main.commit=${COMMIT}" \\\n    -o /tmp/app.symbols .');
+    expect(df).toContain('&& go tool nm /tmp/app.symbols > /tmp/symbols && rm /tmp/app.symbols');
+    expect(df).toContain("RUN grep -Eq ' D example\\.com/svc/internal/build\\.Version$' /tmp/symbols || { echo \"golden-go: versionVariable example.com/svc/internal/build.Version: no package-level string variable of that name is linked into /out/app");
+    expect(df).toContain('set versionVariable to the variable the program reads" >&2; exit 1; }');
+    // The default commit target only warns: many programs have no commit variable.
+    expect(df).toContain("; grep -Eq ' D main\\.commit$' /tmp/symbols || echo \"golden-go warning: commitVariable main.commit:");
+    expect(df).toContain('set commitVariable (default main.commit) to the variable the program reads" >&2\n');
+  });
+
+  test('stamped variables: a named commitVariable fails the build too', () => {
+    const df = render({ commitVariable: 'main.gitCommit' }).dockerfile;
+    expect(df).toContain("grep -Eq ' D main\\.gitCommit$' /tmp/symbols || { echo \"golden-go: commitVariable main.gitCommit:");
+    expect(df).toContain("grep -Eq ' D main\\.version$' /tmp/symbols || echo \"golden-go warning: versionVariable main.version:");
+  });
+
   test('source date epoch, version and commit flow into build args and commands', () => {
     const r = render({ sourceDateEpoch: 1700000000, version: '1.2.3', commit: 'abc123', imageName: 'registry.example.com/acme/svc', context: 'services/svc', dockerfileDir: 'dist/svc' });
     expect(r.buildArgs).toMatchObject({ VERSION: '1.2.3', COMMIT: 'abc123', SOURCE_DATE_EPOCH: '1700000000', CREATED: '2023-11-14T22:13:20Z' });

@@ -80,6 +80,8 @@ interface Resolved {
   readonly tags: string[];
   readonly versionVariable: string;
   readonly commitVariable: string;
+  /** The -X targets by prop, each with whether the user named it (only a named target fails the build). */
+  readonly stamps: Array<{ prop: string; variable: string; declared: boolean }>;
   readonly selfCheck: SelfCheck;
   readonly entrypoint: string[];
   readonly cmd: string[];
@@ -220,7 +222,11 @@ function resolveBuild(props: HardenedGoImageProps) {
   for (const [prop, v] of [['versionVariable', versionVariable], ['commitVariable', commitVariable]]) {
     if (!goIdent.test(v)) throw invalidValue(prop, v, 'an import path and variable name such as "main.version" or "example.com/app/internal/build.Version"');
   }
-  return { mainPackage, platforms, tags, versionVariable, commitVariable };
+  const stamps = [
+    { prop: 'versionVariable', variable: versionVariable, declared: props.versionVariable !== undefined },
+    { prop: 'commitVariable', variable: commitVariable, declared: props.commitVariable !== undefined },
+  ];
+  return { mainPackage, platforms, tags, versionVariable, commitVariable, stamps };
 }
 
 /** What runs and how it is built: exec-form entrypoint and command (B14), build secret, image name and paths. */
@@ -386,19 +392,44 @@ function renderBuildStage(props: HardenedGoImageProps, r: Resolved, emit: Emit):
   download.push('go mod download && go mod verify');
   emit(continued(download), 'COPY . .', '');
 
-  emit('ARG VERSION=dev', 'ARG COMMIT=unknown',
-    '# Reproducible (B09), cached (B10), with the IANA time zone database embedded (B15).');
+  emit('ARG VERSION=dev', 'ARG COMMIT=unknown');
   const goarm = 'GOARM="${TARGETVARIANT#v}"';
-  const ldflags = `-s -w -X ${r.versionVariable}=\${VERSION} -X ${r.commitVariable}=\${COMMIT}`;
-  emit(continued([
-    'RUN --mount=type=cache,target=/go/pkg/mod',
-    '--mount=type=cache,target=/root/.cache/go-build',
+  const stamps = `-X ${r.versionVariable}=\${VERSION} -X ${r.commitVariable}=\${COMMIT}`;
+  const goBuild = (ldflags: string, out: string) => [
     `GOOS="$TARGETOS" GOARCH="$TARGETARCH" ${goarm}`,
     `go build -trimpath -buildvcs=false -tags ${r.tags.join(',')}`,
     `-ldflags "${ldflags}"`,
-    `-o /out/app ${r.mainPackage}`,
+    `-o ${out} ${r.mainPackage}`,
+  ];
+  emit('# Reproducible (B09), cached (B10), with the IANA time zone database embedded (B15).',
+    '# -s -w strips the symbol table, so a second link keeps it for proving the -X targets exist.');
+  const [first, ...rest] = goBuild(`-s -w ${stamps}`, '/out/app');
+  const [symFirst, ...symRest] = goBuild(stamps, '/tmp/app.symbols');
+  emit(continued([
+    'RUN --mount=type=cache,target=/go/pkg/mod',
+    '--mount=type=cache,target=/root/.cache/go-build',
+    first, ...rest,
+    `&& ${symFirst}`, ...symRest,
+    '&& go tool nm /tmp/app.symbols > /tmp/symbols && rm /tmp/app.symbols',
   ]), '');
+  renderStampChecks(r, emit);
+}
 
+/**
+ * A -X whose target does not exist (absent, a constant, another package, or dropped because nothing
+ * reads it) is a silent linker no-op; a stamped string variable is a data symbol of the unstripped link.
+ * A target the user named fails the build; the default targets only warn, as many programs have neither.
+ */
+function renderStampChecks(r: Resolved, emit: Emit): void {
+  const checks = r.stamps.map(({ prop, variable, declared }) => {
+    const what = `${prop} ${variable}: no package-level string variable of that name is linked into /out/app (missing, a constant, in another package, or never read), so -X ${variable}=... does nothing`;
+    const fail = declared
+      ? `{ echo "golden-go: ${what}; set ${prop} to the variable the program reads" >&2; exit 1; }`
+      : `echo "golden-go warning: ${what}; set ${prop} (default ${variable}) to the variable the program reads" >&2`;
+    return `grep -Eq ' D ${variable.replace(/\./g, '\\.')}$' /tmp/symbols || ${fail}`;
+  });
+  emit('# The stamped variables exist: -X on a missing variable is silently ignored by the linker.',
+    continued([`RUN ${checks[0]}`, ...checks.slice(1).map((c) => `; ${c}`)]), '');
 }
 
 /** The build-time self-checks (B01, B18) and, for scratch, the assembled root file system. */

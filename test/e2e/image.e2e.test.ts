@@ -177,3 +177,10 @@ describe('6. self-check: static proof by default, a declared run fails the build
       .toThrow("golden-go: the self-check declared by selfCheck (SelfCheck.run(['-no-such-flag'])) failed: /out/app '-no-such-flag' exited non-zero");
   });
 });
+
+describe('7. stamped variables exist in the binary', () => {
+  test('a named -X target the program does not have fails the build naming the prop and the variable', () => {
+    expect(() => buildHello('stamp-bad', { versionVariable: 'main.buildVersion' }))
+      .toThrow('golden-go: versionVariable main.buildVersion: no package-level string variable of that name is linked into /out/app');
+  });
+});
