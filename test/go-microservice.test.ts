@@ -139,6 +139,15 @@ describe('resources and the Go runtime (R03, R04, R05)', () => {
     expect(svc.warnings).toEqual([expect.stringMatching(/^\[R05\] resources\.cpuLimitMillis: Go 1\.24 does not read the cgroup CPU limit/)]);
   });
 
+  test('R05 follows go.mod: `go 1.23` on a 1.26 toolchain gets GOMAXPROCS from limits.cpu, `go 1.25` does not', () => {
+    expect(synth({ goVersion: '1.26', goModGoVersion: '1.23' }).env.GOMAXPROCS).toEqual({ resourceFieldRef: { resource: 'limits.cpu', divisor: '1' } });
+    expect(synth({ goVersion: '1.26', goModGoVersion: '1.25' }).env.GOMAXPROCS).toBeUndefined();
+    const { svc, env } = synth({ goVersion: '1.26', goModGoVersion: '1.23', resources: { cpuLimitMillis: 0 } });
+    expect(env.GOMAXPROCS).toBeUndefined();
+    expect(svc.warnings).toEqual([expect.stringMatching(/^\[R05\] resources\.cpuLimitMillis: a module declaring go 1\.23 \(goModGoVersion\) does not read the cgroup CPU limit/)]);
+    expect(() => synth({ goModGoVersion: 'go1.25' })).toThrow(/^goModGoVersion: "go1\.25" is not valid/);
+  });
+
   test.each<[Partial<GoMicroserviceProps>, RegExp]>([
     [{ resources: { memoryLimit: '400Mb' } }, /^resources\.memoryLimit: "400Mb" is not valid; allowed: a Kubernetes quantity/],
     [{ resources: { memoryLimit: '64Mi' } }, /^resources\.memoryLimit: "64Mi" is not valid; allowed: at least the memory request \(128Mi\)/],

@@ -49,6 +49,12 @@ describe('GOMAXPROCS (R05)', () => {
   test('bad version', () => {
     expect(() => GoRuntime.readsCgroupCpuLimit('go1.26')).toThrow('goVersion: "go1.26" is not valid; allowed: a Go release such as "1.26" or "1.24.3"');
   });
+  test.each([['1.26', '1.23', false], ['1.26', '1.25', true], ['1.26.8', '1.25.0', true], ['1.26', '1.24.9', false], ['1.24', '1.25', false]])('toolchain %s with go.mod `go %s` reads the cgroup limit: %p', (toolchain, directive, expected) => {
+    expect(GoRuntime.readsCgroupCpuLimit(toolchain, directive)).toBe(expected);
+  });
+  test('bad go directive names goModGoVersion', () => {
+    expect(() => GoRuntime.readsCgroupCpuLimit('1.26', 'go1.25')).toThrow('goModGoVersion: "go1.25" is not valid; allowed: the `go` line of go.mod, such as "1.23" or "1.25.0"');
+  });
 });
 
 describe('sysctl classification across Kubernetes versions (R08)', () => {

@@ -10,6 +10,7 @@ import { RawFinding, RuleSeverity } from '../checklist/rule';
 import { Suppression, validateSuppression } from '../checklist/suppressions';
 import { BINARY_PATH, GENERATED_MARKER, REPOSITORY } from '../core/constants';
 import { invalidValue } from '../core/errors';
+import { parseGoDirective } from '../core/go-mod';
 import { checkPattern, PATTERNS } from '../core/patterns';
 
 /** Everything `GoImageRenderer.render` produces: files, build arguments and build commands. */
@@ -179,6 +180,7 @@ function resolveBases(props: HardenedGoImageProps, gate: RuleGate) {
   if (!/^1\.\d+(\.\d+)?$/.test(goVersion)) {
     throw invalidValue('goVersion', goVersion, 'a Go release such as "1.26" or "1.26.8"');
   }
+  checkGoDirective(goVersion, props.goModGoVersion);
   const builder = props.builderImage ?? BuilderImage.golang({ goVersion });
   gate.check('B18', 'goVersion', goReleaseViolation(goVersion, builder.ref, builder.goVersion));
   const runtime = props.runtimeImage ?? BaseImage.distrolessStatic();
@@ -193,6 +195,17 @@ function resolveBases(props: HardenedGoImageProps, gate: RuleGate) {
   // A base without a C library makes cgo itself the mistake; otherwise the runtime base is.
   if (cgo) gate.check('B02', runtime.libc === Libc.NONE ? 'cgo' : 'runtimeImage', cgoLibcViolation(builder, runtime));
   return { builder, runtime, goVersion, cgo };
+}
+
+/** go.mod's `go` line may not ask for a newer release than the toolchain: GOTOOLCHAIN=local refuses to build. */
+function checkGoDirective(goVersion: string, goModGoVersion: string | undefined): void {
+  if (goModGoVersion === undefined) return;
+  const mod = parseGoDirective('goModGoVersion', goModGoVersion);
+  const [, minor, patch] = /^1\.(\d+)(?:\.(\d+))?$/.exec(goVersion)!.map(Number);
+  // A goVersion without a patch level is the newest patch of that release.
+  if (mod.minor > minor || (mod.minor === minor && mod.patch !== undefined && !Number.isNaN(patch) && mod.patch > patch)) {
+    throw invalidValue('goVersion', goVersion, `Go ${goModGoVersion} or later: go.mod declares go ${goModGoVersion} (goModGoVersion) and GOTOOLCHAIN=local downloads no newer toolchain`);
+  }
 }
 
 /** What `go build` builds: the package, the platforms, tags and the variables stamped by -ldflags. */

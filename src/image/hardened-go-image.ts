@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Construct } from 'constructs';
 import { renderGoImage } from './dockerfile';
 import { writeImageFiles } from './files';
@@ -5,6 +7,7 @@ import { HardenedGoImageProps } from './props';
 import { Checklist } from '../checklist/checklist';
 import { checkDockerfile, IMAGE_RULE_IDS } from '../checklist/checks';
 import { RawFinding } from '../checklist/rule';
+import { goDirectiveOf } from '../core/go-mod';
 
 /**
  * A hardened multi-stage Dockerfile for a Go module, with its .dockerignore, build arguments and
@@ -28,6 +31,11 @@ export class HardenedGoImage extends Construct {
   public readonly warnings: string[];
   /** Error-rule violations allowed by a suppression (rule id first). */
   public readonly suppressedViolations: string[];
+  /**
+   * The `go` directive of the module's go.mod (the goModGoVersion prop, or read from `<context>/go.mod`);
+   * pass it to `GoMicroservice` as goModGoVersion so GOMAXPROCS follows the module, not the toolchain (R05).
+   */
+  public readonly goModGoVersion?: string;
   /** The props the image was rendered from. */
   public readonly props: HardenedGoImageProps;
   /** What rendering noticed or was allowed, typed. */
@@ -38,7 +46,9 @@ export class HardenedGoImage extends Construct {
     this.props = props;
     for (const [ruleId, reason] of Object.entries(props.suppressions ?? {})) Checklist.suppress(this, ruleId, reason);
     const suppressions = Checklist._suppressions(this);
-    const { rendering, warnings, suppressed } = renderGoImage({ ...props, suppressions: Checklist.suppressionsFor(this) }, suppressions);
+    this.goModGoVersion = props.goModGoVersion ?? readGoDirective(props.context ?? '.');
+    const rendered = { ...props, goModGoVersion: this.goModGoVersion, suppressions: Checklist.suppressionsFor(this) };
+    const { rendering, warnings, suppressed } = renderGoImage(rendered, suppressions);
     this.constructFindings = [...warnings, ...suppressed];
     this.dockerfile = rendering.dockerfile;
     this.dockerignore = rendering.dockerignore;
@@ -76,4 +86,11 @@ export class HardenedGoImage extends Construct {
   public writeFiles(directory: string): string[] {
     return writeImageFiles(directory, this.props.name, this, `HardenedGoImage ${this.node.path}`);
   }
+}
+
+/** The `go` line of `<context>/go.mod`, or undefined when the context holds no go.mod (for example a CI-only path). */
+function readGoDirective(context: string): string | undefined {
+  const file = path.join(context, 'go.mod');
+  if (!fs.existsSync(file)) return undefined;
+  return goDirectiveOf(fs.readFileSync(file, 'utf8'), `goModGoVersion (read from ${file})`);
 }

@@ -12,6 +12,13 @@ export interface HardenedGoImageProps {
    */
   readonly goVersion?: string;
   /**
+   * The `go` directive of the module's go.mod. The build fails at synth when it asks for a newer Go
+   * than goVersion (GOTOOLCHAIN=local downloads nothing); `HardenedGoImage.goModGoVersion` passes it
+   * on to `GoMicroservice` for container-aware GOMAXPROCS (R05).
+   * @default - read from `<context>/go.mod` by `HardenedGoImage` (relative to the working directory); unknown when there is none
+   */
+  readonly goModGoVersion?: string;
+  /**
    * Image the binary is compiled in.
    * @default - golang:1.26-trixie pinned by digest
    */

@@ -91,10 +91,11 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
   const ports = resolvePorts(props);
   const resources = resolveResources(props.resources ?? {});
   const goVersion = props.goVersion ?? '1.26';
-  const setGoMaxProcs = !GoRuntime.readsCgroupCpuLimit(goVersion);
+  const setGoMaxProcs = !GoRuntime.readsCgroupCpuLimit(goVersion, props.goModGoVersion);
   const goMemLimit = GoRuntime.goMemLimit(resources.memoryLimit, props.goMemLimitRatio ?? 0.9);
   if (setGoMaxProcs && resources.cpuLimitMillis === 0) {
-    gate.warn('R05', 'resources.cpuLimitMillis', `Go ${goVersion} does not read the cgroup CPU limit and there is none: GOMAXPROCS will be the node's CPU count`);
+    const why = GoRuntime.readsCgroupCpuLimit(goVersion) ? `a module declaring go ${props.goModGoVersion} (goModGoVersion)` : `Go ${goVersion}`;
+    gate.warn('R05', 'resources.cpuLimitMillis', `${why} does not read the cgroup CPU limit and there is none: GOMAXPROCS will be the node's CPU count`);
   }
   const shutdown = resolveShutdown(props, atLeast(version, 30), gate);
   const env = runtimeEnv(props, { ...ports, goMemLimit, goMaxProcs: setGoMaxProcs && resources.cpuLimitMillis > 0, shutdown }, gate);

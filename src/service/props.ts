@@ -111,6 +111,13 @@ export interface GoMicroserviceProps {
    */
   readonly goVersion?: string;
   /**
+   * The `go` directive of the main module's go.mod, such as `1.23` (`HardenedGoImage.goModGoVersion`
+   * reads it). Container-aware GOMAXPROCS (R05) needs Go 1.25+ here as well as in goVersion: an older
+   * `go` line turns it off, so GOMAXPROCS is then set from `limits.cpu`.
+   * @default - goVersion (the module is taken to declare the toolchain's release)
+   */
+  readonly goModGoVersion?: string;
+  /**
    * Kubernetes release the manifests target. Decides the preStop sleep action (1.30+; otherwise the app
    * delays its own shutdown) and which sysctls are safe.
    * @default '1.35' (the oldest release maintained upstream in late 2026)

@@ -1,4 +1,5 @@
 import { ruleError } from '../core/errors';
+import { parseGoDirective } from '../core/go-mod';
 import { quantityToBytes } from '../core/quantity';
 
 /** Go runtime settings derived from Kubernetes resources (rules R04, R05). */
@@ -29,13 +30,18 @@ export class GoRuntime {
   }
 
   /**
-   * Whether a Go release sizes GOMAXPROCS from the cgroup CPU limit by itself (Go 1.25 and later);
-   * older releases need GOMAXPROCS set from `limits.cpu`.
+   * Whether the program sizes GOMAXPROCS from the cgroup CPU limit by itself. That takes a Go 1.25+
+   * toolchain and a main module whose go.mod says `go 1.25` or later: an older `go` line keeps the old
+   * behaviour (GODEBUG `containermaxprocs=0`) even on a newer toolchain. Otherwise GOMAXPROCS must be
+   * set from `limits.cpu`.
+   * @param goVersion Go release the binary is built with
+   * @param goModGoVersion the `go` directive of the main module's go.mod; defaults to goVersion
    */
-  public static readsCgroupCpuLimit(goVersion: string): boolean {
+  public static readsCgroupCpuLimit(goVersion: string, goModGoVersion?: string): boolean {
     const m = /^1\.(\d+)(?:\.\d+)?$/.exec(goVersion);
     if (!m) throw new Error(`goVersion: "${goVersion}" is not valid; allowed: a Go release such as "1.26" or "1.24.3"`);
-    return Number(m[1]) >= 25;
+    const moduleMinor = goModGoVersion === undefined ? Number(m[1]) : parseGoDirective('goModGoVersion', goModGoVersion).minor;
+    return Number(m[1]) >= 25 && moduleMinor >= 25;
   }
 
   private constructor() {}
