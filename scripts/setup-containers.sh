@@ -9,12 +9,13 @@
 #   containernetworking-plugins, iptables: the bridge network and published ports
 #   uidmap: the newuidmap/newgidmap podman calls; conmon: the container monitor
 #   busybox-static, ca-certificates, tzdata: the local base images (scripts/e2e-base-images.sh)
-#   binutils: readelf for the ELF checks; openssl: certificates of the local control plane (scripts/k8s-local)
+#   binutils: readelf for the ELF checks; openssl, curl: certificates of the local control plane and its
+#   readiness checks (scripts/k8s-local/up.sh)
 #   gcc, libc6-dev: cgo, for the corpus service examples/services/cgosqlite (SQLite)
 set -euo pipefail
 
 packages=(podman buildah runc catatonit conmon containernetworking-plugins iptables uidmap docker-registry
-  busybox-static ca-certificates tzdata binutils openssl gcc libc6-dev)
+  busybox-static ca-certificates tzdata binutils openssl curl gcc libc6-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -53,7 +54,7 @@ mkdir -p "$(dirname "$reg")"
 
 # Fail here, naming what is missing, rather than deep inside a test.
 missing=()
-for bin in podman buildah runc catatonit conmon newuidmap iptables docker-registry busybox readelf openssl gcc; do
+for bin in podman buildah runc catatonit conmon newuidmap iptables docker-registry busybox readelf openssl curl gcc; do
   command -v "$bin" >/dev/null 2>&1 || missing+=("$bin")
 done
 for f in /usr/lib/cni/bridge /usr/lib/cni/portmap /usr/share/zoneinfo/UTC /etc/ssl/certs/ca-certificates.crt; do
