@@ -3,9 +3,9 @@
 // on every configuration of the CI matrix, are in checkers.e2e.test.ts.
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, YamlOutputType } from 'cdk8s';
 import { kubeconform, testWith } from './checkers';
 import { tmpDir } from './containers';
+import { synthToDir } from './matrix';
 import { HELLO_DIGEST, HelloServiceChart } from '../../examples/hello-service';
 import { EgressProtocol, GoMicroservice, ImageReference, Monitoring, NetworkEgress, ServiceProbes } from '../../src';
 
@@ -15,19 +15,10 @@ const OLDEST = 'v1.27.16';
 const NEWEST = 'v1.37.2';
 const image = ImageReference.fromDigest('registry.example.com/golden-go/hello-service', HELLO_DIGEST, '1.0.0');
 
-/** Synthesizes a chart builder into its own directory, one file per object, as `npm run example` does. */
-function synthDir(name: string, build: (app: App) => void): string {
-  const dir = tmpDir(name);
-  const app = new App({ outdir: dir, outputFileExtension: '.yaml', yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
-  build(app);
-  app.synth();
-  return dir;
-}
-
-const example = (kubernetesVersion?: string) => synthDir(`example-${kubernetesVersion ?? 'default'}`, (app) => new HelloServiceChart(app, 'hello-service', { image, kubernetesVersion }));
+const example = (kubernetesVersion?: string) => synthToDir(`example-${kubernetesVersion ?? 'default'}`, (app) => new HelloServiceChart(app, 'hello-service', { image, kubernetesVersion }));
 
 /** Every option that adds objects or fields: HPA, ServiceMonitor, egress, secret files, safe sysctls, gRPC probes. */
-const full = (kubernetesVersion?: string) => synthDir(`full-${kubernetesVersion ?? 'default'}`, (app) => {
+const full = (kubernetesVersion?: string) => synthToDir(`full-${kubernetesVersion ?? 'default'}`, (app) => {
   const chart = new HelloServiceChart(app, 'base', { image, kubernetesVersion });
   new GoMicroservice(chart, 'orders', {
     image,
@@ -41,19 +32,15 @@ const full = (kubernetesVersion?: string) => synthDir(`full-${kubernetesVersion 
   });
 });
 
-function files(dir: string): string[] {
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => path.join(dir, f));
-}
-
 describe('1. schemas (kubeconform -strict, OpenAPI from k8s.io/kubernetes)', () => {
   const t = testWith('kubeconform');
-  t.each<[string, () => string, string[]]>([
+  t.each<[string, () => { files: string[] }, string[]]>([
     ['example targeting 1.27', () => example('1.27'), [OLDEST, NEWEST]],
     ['example, default target', () => example(), [NEWEST]],
     ['every option targeting 1.27', () => full('1.27'), [OLDEST, NEWEST]],
     ['every option, default target', () => full(), [NEWEST]],
   ])('%s', (_name, dir, versions) => {
-    const targets = files(dir());
+    const targets = dir().files;
     for (const v of versions) {
       const { status, out } = kubeconform(v, targets);
       expect(out).toMatch(new RegExp(`Summary: ${targets.length} resources found in ${targets.length} files - Valid: ${targets.length}, Invalid: 0, Errors: 0, Skipped: 0`));
@@ -62,7 +49,7 @@ describe('1. schemas (kubeconform -strict, OpenAPI from k8s.io/kubernetes)', () 
   });
 
   t('the 1.27 schema rejects exactly the preStop sleep action of a newer target, which is why kubernetesVersion decides it', () => {
-    const { status, out } = kubeconform(OLDEST, files(example()));
+    const { status, out } = kubeconform(OLDEST, example().files);
     expect(status).toBe(1);
     expect(out.match(/is invalid/g)).toHaveLength(1);
     expect(out).toMatch(/at '\/spec\/template\/spec\/containers\/0\/lifecycle\/preStop': additional properties 'sleep' not allowed/);
@@ -70,7 +57,7 @@ describe('1. schemas (kubeconform -strict, OpenAPI from k8s.io/kubernetes)', () 
 
   t('the validation is strict: a misspelt field fails', () => {
     const dir = tmpDir('typo');
-    const src = fs.readFileSync(path.join(example(), 'Deployment.hello-service.yaml'), 'utf8');
+    const src = fs.readFileSync(path.join(example().dir, 'Deployment.hello-service.yaml'), 'utf8');
     fs.writeFileSync(path.join(dir, 'Deployment.yaml'), src.replace('readOnlyRootFilesystem: true', 'readOnlyRootFileSystem: true'));
     const { status, out } = kubeconform(NEWEST, [path.join(dir, 'Deployment.yaml')]);
     expect(status).toBe(1);

@@ -126,12 +126,18 @@ export const NEGATIVE_CONTROL: MatrixEntry = {
   },
 };
 
-/** Synthesizes an entry into its own directory, one YAML file per object (as `npm run example` does). */
-export function synthEntry(entry: MatrixEntry): Synthesized {
-  const dir = tmpDir(entry.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase());
+/** Synthesizes an app into its own directory, one YAML file per object (as `npm run example` does). */
+export function synthToDir(name: string, build: (app: App) => void): { dir: string; files: string[] } {
+  const dir = tmpDir(name.replace(/[^a-z0-9]+/gi, '-').toLowerCase());
   const app = new App({ outdir: dir, outputFileExtension: '.yaml', yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
-  entry.build(app);
+  build(app);
   app.synth();
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(dir, f));
+  return { dir, files };
+}
+
+/** Synthesizes a matrix entry (see `synthToDir`). */
+export function synthEntry(entry: MatrixEntry): Synthesized {
+  const { dir, files } = synthToDir(entry.name, entry.build);
   return { name: entry.name, dir, files, kubernetesVersion: entry.kubernetesVersion, namespace: MATRIX_NAMESPACE };
 }
