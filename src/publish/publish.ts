@@ -7,7 +7,8 @@ import { describeFinding, gateFailureMessage, renderOpenVex, runVulnerabilityGat
 import { DIGEST } from '../core/constants';
 
 // The Runner lives in its own file so the vulnerability gate shares it without an import cycle.
-export { defaultRunner, Runner } from './runner';
+export { defaultRunner } from './runner';
+export type { Runner } from './runner';
 
 /** Options of the image pipeline. */
 export interface PublishOptions {
