@@ -372,4 +372,11 @@ ENTRYPOINT ["/app"]
       .toEqual([['error', expect.stringContaining('glibc 2.36, newer than 2.31 on gcr.io/distroless/base-debian11')]]);
     expect(findings(cgo(`golang:1.26-bullseye${digest}`, `gcr.io/distroless/base-debian12${digest}`), 'B02')).toEqual([]);
   });
+
+  test('B10: gocacheverify verifies the build cache, not modules; as a GOFLAGS flag it breaks every go command', () => {
+    const env = (setting: string) => golden.dockerfile.replace('WORKDIR /src\n', `WORKDIR /src\nENV ${setting}\n`);
+    expect(findings(env('GODEBUG=http2client=0,gocacheverify=1'), 'B10')).toEqual([['warning', expect.stringContaining('it verifies no module')]]);
+    expect(findings(env('GOFLAGS="-mod=readonly -gocacheverify"'), 'B10')).toEqual([['error', expect.stringContaining('-gocacheverify is not a flag')]]);
+    expect(findings(env('GODEBUG=gocacheverify=0'), 'B10')).toEqual([]);
+  });
 });

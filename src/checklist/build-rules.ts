@@ -141,6 +141,15 @@ function b10(m: ImageModel, report: Report): void {
   for (const b of m.goBuilds) {
     if (!/--mount=type=cache/.test(b.ins.args)) report({ message: 'go build without cache mounts for /go/pkg/mod and /root/.cache/go-build', line: b.ins.line });
   }
+  // Seed 000 §4.3 offers gocacheverify as protection against a hijacked proxy; it checks the build cache only.
+  for (const s of m.settings) {
+    if (s.key === 'GOFLAGS' && /(^|\s)--?gocacheverify\b/.test(s.value)) {
+      report({ message: `GOFLAGS=${s.value}: -gocacheverify is not a flag, so every go command fails with "parsing $GOFLAGS: unknown flag"; it is the GODEBUG setting gocacheverify=1`, line: s.line, severity: S.ERROR });
+    }
+    if (s.key === 'GODEBUG' && /(^|,)gocacheverify=1\b/.test(s.value)) {
+      report({ message: 'GODEBUG=gocacheverify=1 rebuilds everything and compares with the build cache; it verifies no module, so it is no protection against a hijacked GOPROXY (go.sum and the checksum database are, B06). Remove it from image builds', line: s.line, severity: S.WARNING });
+    }
+  }
 }
 
 function b11(m: ImageModel, report: Report): void {
