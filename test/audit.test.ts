@@ -78,7 +78,9 @@ describe('formats, exit codes and suppressions', () => {
     expect(sarif.version).toBe('2.1.0');
     const b06 = sarif.runs[0].results.find((x: any) => x.ruleId === 'B06');
     expect(b06).toMatchObject({ level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: gonosumdb }, region: { startLine: 4 } } }] });
-    expect(sarif.runs[0].tool.driver.rules[b06.ruleIndex].id).toBe('B06');
+    expect(sarif.runs[0].tool.driver.rules[b06.ruleIndex]).toMatchObject({
+      id: 'B06', helpUri: 'https://github.com/golden-go/golden-go/blob/main/docs/troubleshooting.md#b06',
+    });
   });
 
   test('markdown, and --output writes the report to a file', () => {
