@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import {
-  EgressProtocol, GoldenAnnotations, GoMicroservice, GoMicroserviceProps, ImageReference, ImageSigner, LogLevel, Monitoring,
+  Checklist, EgressProtocol, GoldenAnnotations, GoMicroservice, GoMicroserviceProps, ImageReference, ImageSigner, LogLevel, Monitoring,
   NetworkEgress, ServiceProbes,
 } from '../src';
 
@@ -104,11 +104,26 @@ describe('probes (R02)', () => {
     expect(container.readinessProbe.grpc).toEqual({ port: 8080, service: 'orders.v1.Orders' });
     expect(container.livenessProbe.tcpSocket).toEqual({ port: 8080 });
     expect(synth({ probes: ServiceProbes.grpc({ livenessService: 'liveness' }) }).container.livenessProbe.grpc).toEqual({ port: 8080, service: 'liveness' });
-    expect(() => ServiceProbes.grpc({ livenessService: 'x', readinessService: 'x' })).toThrow(/^\[R02\] probes: livenessService "x" is the readiness service too/);
   });
 
-  test('identical endpoints are an error', () => {
-    expect(() => ServiceProbes.http({ readiness: '/healthz' })).toThrow(/^\[R02\] probes: startup, readiness and liveness need distinct endpoints/);
+  // One endpoint for readiness and liveness is what many real programs have: a warning with the fix, never a throw.
+  test('readiness and liveness on one endpoint: an R02 warning, suppressible with a reason; a query string is the same endpoint', () => {
+    const r02 = (props: Partial<GoMicroserviceProps>) => Checklist.findings(synth(props).svc).filter((f) => f.ruleId === 'R02');
+    for (const probes of [ServiceProbes.http({ readiness: '/healthz' }), ServiceProbes.http({ readiness: '/healthz?ready', liveness: '/healthz?live' }),
+      ServiceProbes.grpc({ livenessService: 'x', readinessService: 'x' })]) {
+      expect(r02({ probes })).toEqual([expect.objectContaining({
+        severity: 'warning',
+        status: 'fail',
+        field: 'spec.template.spec.containers[app].livenessProbe',
+        message: expect.stringMatching(/^readiness and liveness probe the same endpoint \((http http \/healthz|grpc 8080 x)\)/),
+      })]);
+    }
+    const reason = 'the program has one health handler that only proves it answers';
+    expect(r02({ probes: ServiceProbes.http({ readiness: '/healthz' }), suppressions: { R02: reason } })).toEqual([expect.objectContaining({ status: 'suppressed', reason })]);
+    expect(r02({})).toEqual([]);
+  });
+
+  test('bad probe input', () => {
     expect(() => ServiceProbes.http({ startup: 'healthz' })).toThrow('probes: startup path "healthz" must start with "/" and contain no spaces');
     expect(() => ServiceProbes.grpc({ port: 80 })).toThrow('probes: grpc port 80 is not valid; allowed: 1024-65535');
   });
@@ -390,7 +405,7 @@ describe('secrets (R16)', () => {
 describe('other bad input', () => {
   test.each<[Partial<GoMicroserviceProps>, RegExp]>([
     [{ name: 'Orders' }, /^name: "Orders" is not valid; allowed: a DNS label/],
-    [{ port: 80 }, /^port: 80 is not valid; allowed: 1024-65535/],
+    [{ port: 0 }, /^port: 0 is not valid; allowed: 1-65535/],
     [{ metricsPort: 8080 }, /^metricsPort: 8080 is not valid; allowed: a port other than port \(8080\)/],
     [{ version: 'v1 beta' }, /^version: "v1 beta" is not valid; allowed: a label value/],
     [{ fluentBitParser: 'json parser' }, /^fluentBitParser: "json parser" is not valid/],

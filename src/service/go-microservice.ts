@@ -61,6 +61,10 @@ export class GoMicroservice extends Construct implements ISignedService {
     this.image = props.image;
     this.signer = props.signer;
     for (const [ruleId, reason] of Object.entries(props.suppressions ?? {})) Checklist.suppress(this, ruleId, reason);
+    // A probe declared absent (AppProbe.none) is a suppression of R02 for that probe, with its reason.
+    for (const p of (props.app?.props.probes ?? props.probes)?._absent() ?? []) {
+      Checklist.suppress(this, 'R02', p.reason, { appliesTo: [`spec.template.spec.containers[app].${p.field}`] });
+    }
     this.gate = new RuleGate(Checklist._suppressions(this));
     const model = buildServiceModel(props, { id, chartNamespace: Chart.of(this).namespace }, this.gate);
     this.name = model.name;
@@ -74,7 +78,10 @@ export class GoMicroservice extends Construct implements ISignedService {
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: objectMetadata(model), automountToken: false });
     const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(model.tmpSizeMiB) });
-    this.deployment = new kplus.Deployment(this, 'Resource', deploymentProps(model, this.serviceAccount, tmp));
+    const writable = model.writableDirs.map((d, i) => kplus.Volume.fromEmptyDir(this, `writable-${i}`, `writable-${i}`, {
+      sizeLimit: Size.mebibytes(d.sizeMiB), medium: d.inMemory ? kplus.EmptyDirMedium.MEMORY : undefined,
+    }));
+    this.deployment = new kplus.Deployment(this, 'Resource', deploymentProps(model, this.serviceAccount, { tmp, writable }));
     this.deployment.select(kplus.LabelSelector.of({ labels: model.selectorLabels }));
     for (const [i, s] of model.secretFiles.entries()) {
       const secret = kplus.Secret.fromSecretName(this, `secret-ref-${i}`, s.secretName);
