@@ -1,7 +1,7 @@
-import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import {
-  Checklist, EgressProtocol, GoldenAnnotations, GoMicroservice, GoMicroserviceProps, ImageReference, ImageSigner, LogLevel, Monitoring,
-  NetworkEgress, ServiceProbes,
+  AppProbe, Checklist, EgressProtocol, GoApp, GoldenAnnotations, GoldenSetting, GoMicroservice, GoMicroserviceProps, ImageReference,
+  ImageSigner, LogLevel, Metrics, Monitoring, NetworkEgress, ServiceProbes, WritableDir,
 } from '../src';
 
 const DIGEST = `sha256:${'c0'.repeat(32)}`;
@@ -421,4 +421,42 @@ test('snapshot of the default service', () => {
 
 test('snapshot with autoscaling, ServiceMonitor, gRPC probes and Kubernetes 1.27', () => {
   expect(synth({ kubernetesVersion: '1.27', autoscaling: { maxReplicas: 6 }, monitoring: Monitoring.serviceMonitor(), probes: ServiceProbes.grpc() }).manifests).toMatchSnapshot();
+});
+
+describe('the app contract through the construct and the checklist', () => {
+  const REASON = 'the process exits by itself when it cannot serve';
+  const findings = (svc: GoMicroservice) => Checklist.findings(svc).filter((f) => f.status === 'suppressed' || f.status === 'fail');
+
+  test('AppProbe.none: the probe is left out and R02 for it is recorded as suppressed, with the reason', () => {
+    const probes = ServiceProbes.of({ readiness: AppProbe.http('/ready'), liveness: AppProbe.none(REASON), startup: AppProbe.http('/ready') });
+    const { svc, container, deployment } = synth({ app: new GoApp({ probes }) });
+    expect(container.livenessProbe).toBeUndefined();
+    expect(findings(svc).filter((f) => f.ruleId === 'R02')).toEqual([expect.objectContaining({
+      status: 'suppressed', reason: REASON, field: 'spec.template.spec.containers[app].livenessProbe',
+    })]);
+    expect(deployment.metadata.annotations['golden-go.dev/suppressed.R02']).toBe(REASON);
+  });
+
+  test('Metrics.none(): R11 is a warning, suppressible with a reason', () => {
+    const app = new GoApp({ metrics: Metrics.none() });
+    expect(findings(synth({ app }).svc).filter((f) => f.ruleId === 'R11')).toEqual([expect.objectContaining({ severity: 'warning', status: 'fail' })]);
+    const reason = 'the service exposes no metrics; its load balancer reports traffic';
+    expect(findings(synth({ app, suppressions: { R11: reason } }).svc).filter((f) => f.ruleId === 'R11')).toEqual([expect.objectContaining({ status: 'suppressed', reason })]);
+  });
+
+  test('R10 asks for NO_COLOR only from a program that reads it; terminationMessagePolicy always', () => {
+    const r10 = (reads: GoldenSetting[]) => findings(synth({ app: new GoApp({ reads, metrics: Metrics.none() }) }).svc).filter((f) => f.ruleId === 'R10');
+    expect(r10([])).toEqual([]);
+    expect(r10([GoldenSetting.NO_COLOR])).toEqual([]);
+    const { svc } = synth({ app: new GoApp({ reads: [GoldenSetting.NO_COLOR] }) });
+    ApiObject.of(svc.deployment).addJsonPatch(JsonPatch.remove('/spec/template/spec/containers/0/env/3'));
+    expect(findings(svc).filter((f) => f.ruleId === 'R10').map((f) => f.message)).toEqual(['NO_COLOR is not set']);
+  });
+
+  test('writable directories are emptyDirs mounted next to /tmp; the root filesystem stays read-only', () => {
+    const { container, pod } = synth({ app: new GoApp({ writableDirs: [WritableDir.memory('/run/cache', '32Mi')] }) });
+    expect(container.volumeMounts).toEqual(expect.arrayContaining([{ mountPath: '/tmp', name: 'tmp' }, { mountPath: '/run/cache', name: 'writable-0' }]));
+    expect(pod.volumes).toContainEqual({ name: 'writable-0', emptyDir: { medium: 'Memory', sizeLimit: '32Mi' } });
+    expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+  });
 });

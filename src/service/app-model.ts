@@ -57,15 +57,18 @@ export function resolveApp(props: GoMicroserviceProps): ResolvedApp {
   const port = a.port ?? PortBinding.env('PORT', 8080);
   const metrics = a.metrics ?? Metrics.onPort(9090);
   const env = { ...(a.env ?? {}) };
+  const resolvedMetrics = resolveMetrics(metrics, port.port, DECLARED.metrics);
+  // By default the program reads every golden setting that applies: METRICS_PORT only with a port of its own.
+  const allReads = Object.values(GoldenSetting).filter((g) => g !== GoldenSetting.METRICS_PORT || resolvedMetrics?.ownPort);
   return {
     declared: true,
     names: DECLARED,
     port,
-    metrics: resolveMetrics(metrics, port.port, DECLARED.metrics),
+    metrics: resolvedMetrics,
     probes: a.probes ?? ServiceProbes.http(),
     drainSeconds: (a.shutdown ?? ShutdownBehavior.drains(20)).drainSeconds,
     env,
-    reads: checkReads(a.reads ?? Object.values(GoldenSetting)),
+    reads: checkReads(a.reads ?? allReads),
     command: checkArguments('app.command', a.command, env),
     args: checkArguments('app.args', a.args, env),
     writableDirs: [...(a.writableDirs ?? [])],

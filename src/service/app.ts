@@ -233,7 +233,7 @@ export interface GoAppProps {
   readonly env?: Record<string, AppEnv>;
   /**
    * Golden settings the program reads; only these are set.
-   * @default - every GoldenSetting
+   * @default - every GoldenSetting (METRICS_PORT only with `Metrics.onPort`)
    */
   readonly reads?: GoldenSetting[];
   /**
