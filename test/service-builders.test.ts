@@ -161,7 +161,7 @@ describe('the app contract (GoApp)', () => {
     const none = ServiceProbes.of({ readiness: AppProbe.http('/ready'), liveness: AppProbe.none('the process exits by itself when it cannot serve') });
     expect(Object.keys(container(app({ probes: none }))).filter((k) => k.endsWith('Probe'))).toEqual(['readinessProbe']);
     expect(none._absent()).toEqual([{ field: 'startupProbe', reason: 'the process exits by itself when it cannot serve' }, { field: 'livenessProbe', reason: 'the process exits by itself when it cannot serve' }]);
-    expect(() => AppProbe.none('n/a')).toThrow(/^probes: AppProbe\.none needs a written reason of at least a sentence/);
+    expect(() => AppProbe.none('n/a')).toThrow(/^probes: AppProbe\.none reason: suppressing R02 needs a written reason of at least a sentence/);
     expect(() => ServiceProbes.of({ readiness: AppProbe.tcp() } as any)).toThrow(/^probes: liveness is required/);
   });
 });

@@ -66,3 +66,9 @@ export function checkPattern(prop: string, value: string, pattern: RegExp, what:
   if (typeof value !== 'string' || !pattern.test(value)) throw invalidValue(prop, value, `${what} (pattern ${pattern})`);
   return value;
 }
+
+/** Throws `prop: port is not valid; allowed: 1-65535` unless `port` is a TCP port number. */
+export function checkPort(prop: string, port: number): number {
+  if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) throw invalidValue(prop, port, '1-65535');
+  return port;
+}

@@ -8,7 +8,7 @@ import { GoMicroserviceProps, LogLevel } from './props';
 import { RuleGate } from '../checklist/engine';
 import { secretEnvViolation, timeZoneViolation } from '../checklist/runtime-rules';
 import { invalidValue } from '../core/errors';
-import { checkPattern, PATTERNS } from '../core/patterns';
+import { checkPattern, checkPort, PATTERNS } from '../core/patterns';
 import { quantityToBytes } from '../core/quantity';
 import { Sysctl } from '../core/sysctls';
 
@@ -170,9 +170,9 @@ function ownVariable(app: ResolvedApp, name: string, v: AppEnv, taken: string[],
     throw new Error(`${prop}: set by golden-go from its own prop (GOMEMLIMIT from resources.memoryLimit, TZ from timeZone, LOG_LEVEL from logLevel, SHUTDOWN_* from the shutdown, ${app.port.envName ?? 'the port variable'} from ${app.names.port}, the golden settings the program reads); remove it from ${app.names.env}`);
   }
   if (v.fieldPath !== undefined) return kplus.EnvValue.fromFieldRef(v.fieldPath as kplus.EnvFieldPaths);
-  gate.check('R16', prop, secretEnvViolation({ name, value: v.value }));
+  gate.check('R16', prop, secretEnvViolation({ name, value: v.fixedValue }));
   // The kubelet expands $(VAR) in values: a value must not reach other variables (secrets included).
-  return kplus.EnvValue.fromValue(checkPattern(prop, v.value!, PATTERNS.envValue, 'one line of printable ASCII without "$("'));
+  return kplus.EnvValue.fromValue(checkPattern(prop, v.fixedValue!, PATTERNS.envValue, 'one line of printable ASCII without "$("'));
 }
 
 /** The pod sysctls: the user's, plus the unprivileged-port start a port below 1024 needs. */
@@ -210,9 +210,4 @@ export function appWritableDirs(app: ResolvedApp, secretMounts: string[]): Resol
     seen.add(d.path);
     return { path: d.path, sizeMiB: Math.max(1, Math.ceil(quantityToBytes(d.sizeLimit, `${prop}.sizeLimit`) / 2 ** 20)), inMemory: d.inMemory };
   });
-}
-
-function checkPort(prop: string, p: number): number {
-  if (!(Number.isInteger(p) && p >= 1 && p <= 65535)) throw invalidValue(prop, p, '1-65535');
-  return p;
 }

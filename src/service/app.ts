@@ -1,6 +1,6 @@
 import type { ServiceProbes } from './probes';
 import { invalidValue } from '../core/errors';
-import { checkPattern, PATTERNS } from '../core/patterns';
+import { checkPattern, checkPort, PATTERNS } from '../core/patterns';
 
 /** Options of a `PortBinding` given to the program as a value. */
 export interface PortBindingOptions {
@@ -49,7 +49,7 @@ export class PortBinding {
   /** The environment variable that carries it, when the program reads one. */
   public readonly envName?: string;
   /** The flag that carries it, when the program takes one. */
-  public readonly flag?: string;
+  public readonly flagName?: string;
   /** Whether the value is a listen address `:port`. */
   public readonly listenAddress: boolean;
   /** What the program is given: `8080`, or `:8080` as a listen address. */
@@ -58,7 +58,7 @@ export class PortBinding {
   private constructor(port: number, envName: string | undefined, flag: string | undefined, listenAddress: boolean) {
     this.port = port;
     this.envName = envName;
-    this.flag = flag;
+    this.flagName = flag;
     this.listenAddress = listenAddress;
     this.value = listenAddress ? `:${port}` : String(port);
   }
@@ -95,12 +95,12 @@ export class AppEnv {
   }
 
   /** The fixed value, for `AppEnv.value`. */
-  public readonly value?: string;
+  public readonly fixedValue?: string;
   /** The Downward API field path, for the run-time values. */
   public readonly fieldPath?: string;
 
   private constructor(value: string | undefined, fieldPath: string | undefined) {
-    this.value = value;
+    this.fixedValue = value;
     this.fieldPath = fieldPath;
   }
 }
@@ -270,11 +270,6 @@ export class GoApp {
   constructor(props: GoAppProps = {}) {
     this.props = { ...props };
   }
-}
-
-function checkPort(prop: string, port: number): number {
-  if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) throw invalidValue(prop, port, '1-65535');
-  return port;
 }
 
 function checkDir(path: string): string {

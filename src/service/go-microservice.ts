@@ -61,12 +61,10 @@ export class GoMicroservice extends Construct implements ISignedService {
     this.image = props.image;
     this.signer = props.signer;
     for (const [ruleId, reason] of Object.entries(props.suppressions ?? {})) Checklist.suppress(this, ruleId, reason);
-    // A probe declared absent (AppProbe.none) is a suppression of R02 for that probe, with its reason.
-    for (const p of (props.app?.props.probes ?? props.probes)?._absent() ?? []) {
-      Checklist.suppress(this, 'R02', p.reason, { appliesTo: [`spec.template.spec.containers[app].${p.field}`] });
-    }
     this.gate = new RuleGate(Checklist._suppressions(this));
     const model = buildServiceModel(props, { id, chartNamespace: Chart.of(this).namespace }, this.gate);
+    // A probe declared absent (AppProbe.none) is a suppression of R02 for that probe, with its reason.
+    for (const p of model.probes._absent()) Checklist.suppress(this, 'R02', p.reason, { appliesTo: [`spec.template.spec.containers[app].${p.field}`] });
     this.name = model.name;
     this.namespace = model.namespace;
     this.kubernetesVersion = model.kubernetesVersion;

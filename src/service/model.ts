@@ -128,7 +128,7 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
     metrics: app.metrics,
     servicePort,
     command: app.command,
-    args: app.args || app.port.flag ? [...(app.args ?? []), ...(app.port.flag ? [`${app.port.flag}=${app.port.value}`] : [])] : undefined,
+    args: app.args || app.port.flagName ? [...(app.args ?? []), ...(app.port.flagName ? [`${app.port.flagName}=${app.port.value}`] : [])] : undefined,
     writableDirs: appWritableDirs(app, secretFiles.map((s) => s.mountPath)),
     resources,
     shutdown,

@@ -1,3 +1,4 @@
+import { validateSuppression } from '../checklist/suppressions';
 import { checkPattern, PATTERNS } from '../core/patterns';
 
 /** Paths of the HTTP probe endpoints. */
@@ -69,12 +70,11 @@ export class AppProbe {
    * @param reason why the program cannot be probed this way: at least a sentence
    */
   public static none(reason: string): AppProbe {
-    checkPattern('probes: AppProbe.none reason', reason, PATTERNS.reason, 'one line of printable ASCII without "$", backslashes or backticks');
-    const text = reason.trim().replace(/\s+/g, ' ');
-    if (text.length < 20 || text.split(' ').length < 4) {
-      throw new Error(`probes: AppProbe.none needs a written reason of at least a sentence (4 words, 20 characters); got "${reason}"`);
+    try {
+      return new AppProbe(undefined, validateSuppression('R02', reason));
+    } catch (e) {
+      throw new Error(`probes: AppProbe.none ${(e as Error).message}`);
     }
-    return new AppProbe(undefined, text);
   }
 
   /** @internal */
