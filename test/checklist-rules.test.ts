@@ -91,7 +91,8 @@ const k8sCases: Array<[string, () => string[]]> = [
   ['R08', () => k8s(mutate((_o, _d, pod) => { pod.spec.securityContext.sysctls = [{ name: 'vm.swappiness', value: '0' }]; }))],
   ['R09', () => k8s(mutate((_o, _d, _p, c) => setEnv(c, 'TZ', 'Mars/Base_One')))],
   ['R10', () => k8s(mutate((_o, _d, _p, c) => { delete c.terminationMessagePolicy; }))],
-  ['R11', () => k8s(mutate((_o, _d, _p, c) => { c.ports[1].name = 'prom'; }))],
+  // The scrape annotations then name a port the container does not have (metrics on the service port pass R11).
+  ['R11', () => k8s(mutate((_o, _d, _p, c) => { c.ports = c.ports.filter((p: any) => p.name !== 'metrics'); }))],
   ['R12', () => k8s(mutate((_o, dep) => { dep.spec.replicas = 1; }))],
   ['R13', () => k8s(mutate((objs) => { objs.find((o) => o.kind === 'NetworkPolicy').spec.podSelector.matchLabels = { 'app.kubernetes.io/instance': 'other' }; }))],
   ['R14', () => k8s(mutate((_o, _d, pod) => { delete pod.metadata.annotations['golden-go.dev/signer']; }))],
@@ -180,7 +181,7 @@ const k8sMutations: Record<string, (objs: any[], dep: any, pod: any, c: any) => 
   R08: (_o, _d, pod) => { pod.spec.securityContext.sysctls = [{ name: 'vm.swappiness', value: '0' }]; },
   R09: (_o, _d, _p, c) => setEnv(c, 'TZ', 'Mars/Base_One'),
   R10: (_o, _d, _p, c) => { delete c.terminationMessagePolicy; },
-  R11: (_o, _d, _p, c) => { c.ports[1].name = 'prom'; },
+  R11: (_o, _d, _p, c) => { c.ports = c.ports.filter((p: any) => p.name !== 'metrics'); },
   R12: (_o, dep) => { dep.spec.replicas = 1; },
   R13: (objs) => { objs.find((o) => o.kind === 'NetworkPolicy').spec.podSelector.matchLabels = { 'app.kubernetes.io/instance': 'other' }; },
   R14: (_o, _d, pod) => { delete pod.metadata.annotations['golden-go.dev/signer']; },
