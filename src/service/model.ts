@@ -104,12 +104,8 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
     gate.warn('R05', 'resources.cpuLimitMillis', `${why} does not read the cgroup CPU limit and there is none: GOMAXPROCS will be the node's CPU count`);
   }
   const shutdown = resolveShutdown(props, app, atLeast(version, 30), gate);
-  const env = appEnvironment(props, app, {
-    goMemLimit,
-    goMaxProcs: setGoMaxProcs && resources.cpuLimitMillis > 0,
-    drainSeconds: shutdown.drainSeconds,
-    appDelaySeconds: shutdown.sleepAction ? 0 : shutdown.preStopSeconds,
-  }, gate);
+  const facts = { goMemLimit, goMaxProcs: setGoMaxProcs && resources.cpuLimitMillis > 0, drainSeconds: shutdown.drainSeconds };
+  const env = appEnvironment(props, app, { ...facts, appDelaySeconds: shutdown.sleepAction ? 0 : shutdown.preStopSeconds }, gate);
   if (props.priorityClassName !== undefined) checkPattern('priorityClassName', props.priorityClassName, PATTERNS.dnsSubdomain, 'a PriorityClass name');
   const requested = appSysctls(props, app);
   const sysctls = requested.map((s) => ({ name: Sysctls.normalize(s.name), value: s.value }));
@@ -128,7 +124,7 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
     metrics: app.metrics,
     servicePort,
     command: app.command,
-    args: app.args || app.port.flagName ? [...(app.args ?? []), ...(app.port.flagName ? [`${app.port.flagName}=${app.port.value}`] : [])] : undefined,
+    args: app.args,
     writableDirs: appWritableDirs(app, secretFiles.map((s) => s.mountPath)),
     resources,
     shutdown,
