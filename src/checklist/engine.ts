@@ -44,6 +44,11 @@ export class RuleGate {
     else this.error(ruleId, prop, violation.message);
   }
 
+  /** The suppression of this construct that covers a finding, if any. */
+  public suppressionOf(finding: RawFinding): Suppression | undefined {
+    return suppressionFor(finding, this.suppressions);
+  }
+
   /** Records a warning. */
   public warn(ruleId: string, prop: string, message: string): void {
     this.warnings.push({ ruleId, field: prop, message, severity: RuleSeverity.WARNING });

@@ -8,7 +8,8 @@ import { GoldenAnnotations, GoMicroserviceProps, GoResources, SecretFiles } from
 import { GoRuntime } from './runtime-env';
 import { RuleGate } from '../checklist/engine';
 import {
-  APP_READS_ANNOTATION, imagePinViolation, minReplicasViolation, replicasViolation, SHUTDOWN_MARGIN_SECONDS, shutdownBudgetViolation, sysctlViolation,
+  APP_READS_ANNOTATION, imagePinViolation, minReplicasViolation, replicasViolation, sharedProbeEndpointViolation, SHUTDOWN_MARGIN_SECONDS,
+  shutdownBudgetViolation, sysctlViolation,
 } from '../checklist/runtime-rules';
 import { RuleSeverity } from '../checklist/severity';
 import { DNS_LABEL } from '../core/constants';
@@ -104,12 +105,8 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
     gate.warn('R05', 'resources.cpuLimitMillis', `${why} does not read the cgroup CPU limit and there is none: GOMAXPROCS will be the node's CPU count`);
   }
   const shutdown = resolveShutdown(props, app, atLeast(version, 30), gate);
-  const env = appEnvironment(props, app, {
-    goMemLimit,
-    goMaxProcs: setGoMaxProcs && resources.cpuLimitMillis > 0,
-    drainSeconds: shutdown.drainSeconds,
-    appDelaySeconds: shutdown.sleepAction ? 0 : shutdown.preStopSeconds,
-  }, gate);
+  const facts = { goMemLimit, goMaxProcs: setGoMaxProcs && resources.cpuLimitMillis > 0, drainSeconds: shutdown.drainSeconds };
+  const env = appEnvironment(props, app, { ...facts, appDelaySeconds: shutdown.sleepAction ? 0 : shutdown.preStopSeconds }, gate);
   if (props.priorityClassName !== undefined) checkPattern('priorityClassName', props.priorityClassName, PATTERNS.dnsSubdomain, 'a PriorityClass name');
   const requested = appSysctls(props, app);
   const sysctls = requested.map((s) => ({ name: Sysctls.normalize(s.name), value: s.value }));
@@ -124,11 +121,8 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
     kubernetesVersion,
     image: props.image,
     signer: props.signer,
-    port: app.port.port,
-    metrics: app.metrics,
+    ...appSpec(app),
     servicePort,
-    command: app.command,
-    args: app.args || app.port.flagName ? [...(app.args ?? []), ...(app.port.flagName ? [`${app.port.flagName}=${app.port.value}`] : [])] : undefined,
     writableDirs: appWritableDirs(app, secretFiles.map((s) => s.mountPath)),
     resources,
     shutdown,
@@ -137,16 +131,23 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
     unsafeSysctls,
     hostNetwork: props.hostNetwork ?? false,
     podAnnotations,
-    deploymentAnnotations: buildDeploymentAnnotations(props, sysctls, unsafeSysctls, kubernetesVersion),
+    deploymentAnnotations: {
+      ...buildDeploymentAnnotations(props, sysctls, unsafeSysctls, kubernetesVersion),
+      ...probeExemptions(app, id.name, id.namespace, gate),
+    },
     replicas,
     autoscaling: resolveAutoscaling(props, gate),
     tmpSizeMiB,
     secretFiles,
     priorityClassName: props.priorityClassName,
-    probes: app.probes,
     monitoring,
     egress: props.egress ?? [],
   };
+}
+
+/** What the model takes from the resolved app as it is. */
+function appSpec(app: ResolvedApp): Pick<ServiceModel, 'port' | 'metrics' | 'command' | 'args' | 'probes'> {
+  return { port: app.port.port, metrics: app.metrics, command: app.command, args: app.args, probes: app.probes };
 }
 
 /** `metadata` of every object of the service. */
@@ -239,6 +240,19 @@ function buildDeploymentAnnotations(props: GoMicroserviceProps, sysctls: Sysctl[
     a['ignore-check.kube-linter.io/unsafe-sysctls'] = `every sysctl is in the Kubernetes ${k8sVersion} safe set (${sysctls.map((s) => s.name).join(', ')})`;
   }
   return a;
+}
+
+/**
+ * kube-score's pod-probes-identical is R02's shared-endpoint verdict: when R02 is suppressed for it with a
+ * reason, kube-score is told the same, with that reason next to it.
+ */
+function probeExemptions(app: ResolvedApp, name: string, namespace: string, gate: RuleGate): Record<string, string> {
+  const probes = app.probes._toKube(app.port.port);
+  const v = sharedProbeEndpointViolation(probes.readinessProbe, probes.livenessProbe);
+  const field = 'spec.template.spec.containers[app].livenessProbe';
+  const s = v && gate.suppressionOf({ ruleId: 'R02', resource: `Deployment/${namespace}/${name}`, field, ...v });
+  if (!s) return {};
+  return { 'kube-score/ignore': 'pod-probes-identical', 'golden-go.dev/exempt-reason.pod-probes-identical': s.reason };
 }
 
 function resolveReplicas(props: GoMicroserviceProps, gate: RuleGate): number | undefined {
