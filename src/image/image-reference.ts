@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import type { HardenedGoImage } from './hardened-go-image';
-import { DIGEST, REPOSITORY } from '../core/constants';
+import { DEFAULT_GO_VERSION, DIGEST, REPOSITORY } from '../core/constants';
 import { ruleError } from '../core/errors';
 
 // registry/path components as the distribution spec allows them (lower-case path, optional host:port).
@@ -68,7 +68,8 @@ export class ImageReference {
    */
   public static fromHardenedGoImage(image: HardenedGoImage, digest: string): ImageReference {
     const repository = image.props.imageName ?? image.props.name;
-    return ImageReference.fromDigest(repository, digest, image.props.version);
+    const ref = ImageReference.fromDigest(repository, digest, image.props.version);
+    return new ImageReference(ref.repository, ref.digest, ref.tag, { goVersion: image.props.goVersion ?? DEFAULT_GO_VERSION, goModGoVersion: image.goModGoVersion });
   }
 
   /**
@@ -96,11 +97,20 @@ export class ImageReference {
   public readonly digest?: string;
   /** The tag, when known. */
   public readonly tag?: string;
+  /**
+   * Go release of the build, when the reference comes from `fromHardenedGoImage`; GoMicroservice takes
+   * it as its goVersion (R05).
+   */
+  public readonly goVersion?: string;
+  /** The `go` directive of the built module's go.mod, when known (see `goVersion`). */
+  public readonly goModGoVersion?: string;
 
-  private constructor(repository: string, digest: string | undefined, tag?: string) {
+  private constructor(repository: string, digest: string | undefined, tag?: string, build: { goVersion?: string; goModGoVersion?: string } = {}) {
     this.repository = repository;
     this.digest = digest;
     this.tag = tag;
+    this.goVersion = build.goVersion;
+    this.goModGoVersion = build.goModGoVersion;
   }
 
   /** `repository[:tag]@sha256:…`, the form used in manifests. */

@@ -12,7 +12,7 @@ import {
   shutdownBudgetViolation, sysctlViolation,
 } from '../checklist/runtime-rules';
 import { RuleSeverity } from '../checklist/severity';
-import { DNS_LABEL } from '../core/constants';
+import { DEFAULT_GO_VERSION, DNS_LABEL } from '../core/constants';
 import { invalidValue, ruleError } from '../core/errors';
 import { atLeast, parseKubernetesVersion } from '../core/kubernetes-version';
 import { checkPattern, PATTERNS } from '../core/patterns';
@@ -97,11 +97,11 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
   const app = resolveApp(props);
   const servicePort = resolveServicePort(props);
   const resources = resolveResources(props.resources ?? {});
-  const goVersion = props.goVersion ?? '1.26';
-  const setGoMaxProcs = !GoRuntime.readsCgroupCpuLimit(goVersion, props.goModGoVersion);
+  const { goVersion, goModGoVersion } = goRelease(props);
+  const setGoMaxProcs = !GoRuntime.readsCgroupCpuLimit(goVersion, goModGoVersion);
   const goMemLimit = GoRuntime.goMemLimit(resources.memoryLimit, props.goMemLimitRatio ?? 0.9);
   if (setGoMaxProcs && resources.cpuLimitMillis === 0) {
-    const why = GoRuntime.readsCgroupCpuLimit(goVersion) ? `a module declaring go ${props.goModGoVersion} (goModGoVersion)` : `Go ${goVersion}`;
+    const why = GoRuntime.readsCgroupCpuLimit(goVersion) ? `a module declaring go ${goModGoVersion} (goModGoVersion)` : `Go ${goVersion}`;
     gate.warn('R05', 'resources.cpuLimitMillis', `${why} does not read the cgroup CPU limit and there is none: GOMAXPROCS will be the node's CPU count`);
   }
   const shutdown = resolveShutdown(props, app, atLeast(version, 30), gate);
@@ -148,6 +148,21 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
 /** What the model takes from the resolved app as it is. */
 function appSpec(app: ResolvedApp): Pick<ServiceModel, 'port' | 'metrics' | 'command' | 'args' | 'probes'> {
   return { port: app.port.port, metrics: app.metrics, command: app.command, args: app.args, probes: app.probes };
+}
+
+/**
+ * The Go release and go.mod directive R05 decides on: the props, else what the image reference knows
+ * from its HardenedGoImage. A prop that contradicts the image is a mistake, not an override.
+ */
+function goRelease(props: GoMicroserviceProps): { goVersion: string; goModGoVersion?: string } {
+  for (const prop of ['goVersion', 'goModGoVersion'] as const) {
+    const own = props[prop];
+    const fromImage = props.image[prop];
+    if (own !== undefined && fromImage !== undefined && own !== fromImage) {
+      throw invalidValue(prop, own, `the image's own value "${fromImage}" (from its HardenedGoImage), or leave ${prop} unset`);
+    }
+  }
+  return { goVersion: props.goVersion ?? props.image.goVersion ?? DEFAULT_GO_VERSION, goModGoVersion: props.goModGoVersion ?? props.image.goModGoVersion };
 }
 
 /** `metadata` of every object of the service. */
