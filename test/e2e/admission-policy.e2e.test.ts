@@ -1,0 +1,224 @@
+// The checklist enforced by the cluster itself (issue 13 item 3): ChecklistAdmissionPolicy's
+// ValidatingAdmissionPolicy is installed on a real kube-apiserver with two bindings, one that denies
+// and one that warns, and every workload fixture of the rule tests is created with a server-side dry
+// run in each. Pass: the TypeScript rule (checkManifests) and the API server agree on every fixture:
+// a violation of an enforced rule is denied with its rule id and warned as exactly the rules the
+// TypeScript check finds; the fixed objects, suppressed violations, controller-made objects and every
+// configuration of the CI matrix are admitted. One control plane for the file; one kubectl call per batch.
+import * as fs from 'fs';
+import { Chart, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+import { ControlPlane, describeWithControlPlane, K8S_BIN } from './apiserver';
+import { waitFor } from './containers';
+import { MATRIX, MATRIX_NAMESPACE, synthEntry } from './matrix';
+import { AdmissionAction, ChecklistAdmissionPolicy, ChecklistAdmissionPolicyProps, GoMicroservice, ImageReference, ImageSigner } from '../../src';
+import { checkManifests } from '../../src/checklist/checks';
+import { RUNTIME_RULES } from '../../src/checklist/runtime-rules';
+import { DIGEST, goldenManifests, mutate, WORKLOAD_FIXTURES } from '../workload-fixtures';
+
+jest.setTimeout(600_000);
+
+const suite = describeWithControlPlane();
+const KUBERNETES_VERSION = '1.35';
+const DENY_NS = 'checklist-deny';
+const WARN_NS = 'checklist-warn';
+const WARN_POLICY = 'golden-go-checklist-warn';
+const ENFORCED = new Set(ChecklistAdmissionPolicy.enforceableRuleIds());
+/** The kinds some rule's CEL judges: only these are sent (the rest needs CRDs and says nothing here). */
+const JUDGED_KINDS = new Set(RUNTIME_RULES.flatMap((r) => ('kinds' in r.cel ? r.cel.kinds : [])));
+
+/**
+ * Fixtures whose violation lies in the part of a rule the API server cannot judge (the rule's
+ * `cel.partial` says why): the TypeScript check flags them, the API server admits them.
+ */
+const BEYOND_ADMISSION: Record<string, { ruleId: string; part: RegExp }> = {
+  R12: { ruleId: 'R12', part: /replicas ≥ 2/ },
+};
+
+/** What one batch of dry-run creates did to each object, by name. */
+interface Outcome {
+  readonly admitted: boolean;
+  /** Rule ids of the denial message (Deny binding) or of the warnings (Warn binding). */
+  readonly ruleIds: string[];
+  readonly messages: string[];
+}
+
+function policyObjects(props: ChecklistAdmissionPolicyProps): any[] {
+  const chart = new Chart(Testing.app(), 'checklist');
+  new ChecklistAdmissionPolicy(chart, 'policy', { kubernetesVersion: KUBERNETES_VERSION, ...props });
+  return Testing.synth(chart);
+}
+
+const ruleIdsIn = (text: string) => [...text.matchAll(/\[(R\d\d)\] /g)].map((m) => m[1]);
+
+/** Server-side dry-run creates of `objects` (unique names) in `namespace`, in one kubectl call. */
+function dryRun(cp: ControlPlane, namespace: string, objects: any[]): Map<string, Outcome> {
+  const items = objects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace } }));
+  const names = items.map((o) => o.metadata.name);
+  if (new Set(names).size !== names.length) throw new Error(`dryRun: object names must be unique: ${names.join(', ')}`);
+  const r = cp.kubectl(['create', '--dry-run=server', '-o', 'name', '-n', namespace, '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  const admitted = new Set(r.stdout.split('\n').filter(Boolean).map((l) => l.slice(l.indexOf('/') + 1)));
+  const out = new Map<string, Outcome>();
+  for (const name of names) {
+    const denial = r.stderr.split('\n').find((l) => l.includes(` "${name}" is forbidden: `));
+    // Each warning names its object (the policy's messageExpression): "[R07] Deployment ns/name: …".
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('Warning: ') && l.includes(` ${namespace}/${name}: `));
+    if (admitted.has(name) === (denial !== undefined)) throw new Error(`kubectl gave no clear outcome for ${name}:\n${r.stdout}\n${r.stderr}`);
+    const messages = denial ? [denial] : warnings;
+    out.set(name, { admitted: admitted.has(name), ruleIds: [...new Set(messages.flatMap(ruleIdsIn))].sort(), messages });
+  }
+  return out;
+}
+
+/** The objects of a fixture the policy judges, named after the fixture. */
+function judged(objects: any[], name: string): any[] {
+  const mine = objects.filter((o) => JUDGED_KINDS.has(o.kind));
+  return mine.map((o, i) => ({ ...o, metadata: { ...o.metadata, name: i === 0 ? name : `${name}-${i}` } }));
+}
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-$/, '');
+const tsVerdict = (objects: any[]) => [...new Set(checkManifests(objects, { kubernetesVersion: KUBERNETES_VERSION }).map((f) => f.ruleId))]
+  .filter((id) => id.startsWith('R')).sort();
+
+suite('ChecklistAdmissionPolicy on a real kube-apiserver', () => {
+  const rFixtures = WORKLOAD_FIXTURES.filter((f) => f.ruleId.startsWith('R'));
+  const cases = [{ name: 'fixed', objects: goldenManifests() }, ...rFixtures.map((f) => ({ name: f.name, objects: mutate(f.mutate) }))];
+  let cp: ControlPlane;
+  let denied: Map<string, Outcome>;
+  let warned: Map<string, Outcome>;
+
+  beforeAll(async () => {
+    cp = new ControlPlane(K8S_BIN, KUBERNETES_VERSION);
+    await cp.start();
+    const policies = [
+      // Here every rule denies, so each fixture's violation is refused; the matrix namespace has the defaults.
+      ...policyObjects({ namespaces: [DENY_NS], warningActions: [AdmissionAction.DENY] }),
+      ...policyObjects({ name: WARN_POLICY, namespaces: [WARN_NS], actions: [AdmissionAction.WARN] }),
+      ...policyObjects({ name: 'golden-go-checklist-defaults', namespaces: [MATRIX_NAMESPACE] }),
+    ];
+    const namespaces = [DENY_NS, WARN_NS, MATRIX_NAMESPACE].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+    cp.run(['apply', '--server-side', '--field-manager=golden-go-e2e', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...namespaces, ...policies] }));
+    // The API server compiles and syncs a new policy in the background: wait until a known violation of an
+    // error rule (R07) and of a warning rule (R05) is caught in every namespace.
+    const probes = ['R07', 'R05'].flatMap((id) => judged(mutate(rFixtures.find((f) => f.ruleId === id)!.mutate), `sync-${id.toLowerCase()}`));
+    for (const ns of [DENY_NS, WARN_NS, MATRIX_NAMESPACE]) {
+      await waitFor(`the policies to judge ${ns}`, async () => {
+        const r = dryRun(cp, ns, probes);
+        return r.get('sync-r07')!.ruleIds.includes('R07') && r.get('sync-r05')!.ruleIds.includes('R05') ? true : undefined;
+      }, 60_000);
+    }
+    const objects = cases.flatMap((c) => judged(c.objects, slug(c.name)));
+    denied = dryRun(cp, DENY_NS, objects);
+    warned = dryRun(cp, WARN_NS, objects);
+  }, 600_000);
+
+  afterAll(() => cp?.stop());
+
+  test('the policies compiled and hold every enforceable rule once: errors in one, warnings in the other', () => {
+    const ids = (name: string) => {
+      const live = cp.json(['get', 'validatingadmissionpolicy', name]);
+      expect(live.status?.conditions ?? []).not.toContainEqual(expect.objectContaining({ status: 'False' }));
+      return live.spec.validations.map((v: any) => ruleIdsIn(v.message)[0]);
+    };
+    const errors = ids('golden-go-checklist');
+    const warnings = ids('golden-go-checklist-warnings');
+    expect([...errors, ...warnings].sort()).toEqual([...ENFORCED]);
+    const severity = (id: string) => RUNTIME_RULES.find((r) => r.id === id)!.severity;
+    expect(new Set(errors.map(severity))).toEqual(new Set(['error']));
+    expect(new Set(warnings.map(severity))).toEqual(new Set(['warning']));
+  });
+
+  test.each(cases.map((c) => [c.name, c.objects] as [string, any[]]))('%s: the API server and the TypeScript rule agree', (name, objects) => {
+    const ts = tsVerdict(objects);
+    const beyond = BEYOND_ADMISSION[name];
+    if (beyond) {
+      // The gap is real and declared where the rule is defined.
+      expect(ts).toContain(beyond.ruleId);
+      const rule = RUNTIME_RULES.find((r) => r.id === beyond.ruleId)!;
+      expect('partial' in rule.cel ? rule.cel.partial : '').toMatch(beyond.part);
+    }
+    const expected = ts.filter((id) => ENFORCED.has(id) && id !== beyond?.ruleId);
+    const fixture = rFixtures.find((f) => f.name === name);
+    if (fixture && ENFORCED.has(fixture.ruleId) && !beyond) expect(expected).toContain(fixture.ruleId);
+    const d = denied.get(slug(name))!;
+    const w = warned.get(slug(name))!;
+    // Deny: refused with a message naming a rule the TypeScript check finds; Warn: warned of exactly those rules.
+    const unexpected = d.ruleIds.filter((id) => !expected.includes(id));
+    expect({ admitted: d.admitted, unexpected }).toEqual({ admitted: expected.length === 0, unexpected: [] });
+    if (fixture && expected.includes(fixture.ruleId)) expect(d.ruleIds).toEqual([fixture.ruleId]);
+    expect({ admitted: w.admitted, warned: w.ruleIds }).toEqual({ admitted: true, warned: expected });
+  });
+
+  test('the denial names the object, the rule, its fix and the suppression annotation', () => {
+    const [message] = denied.get('r07')!.messages;
+    const r07 = RUNTIME_RULES.find((r) => r.id === 'R07')!;
+    expect(message).toContain(`ValidatingAdmissionPolicy 'golden-go-checklist' with binding 'golden-go-checklist' denied request: [R07] Deployment ${DENY_NS}/r07: ${r07.title}. Fix: ${r07.remediation}`);
+    expect(message).toContain('golden-go.dev/suppressed.R07');
+  });
+
+  test('suppressions: a violation golden-go records as suppressed is admitted; the same object without the record is denied', () => {
+    const chart = Testing.chart();
+    new GoMicroservice(chart, 'svc', {
+      image: ImageReference.fromDigest('registry.example.com/acme/svc', DIGEST, '1.0.0'),
+      namespace: 'shop',
+      signer: ImageSigner.keyless('https://token.actions.githubusercontent.com', 'https://github.com/acme/svc/.github/workflows/release.yml@refs/heads/main'),
+      env: { DB_PASSWORD: 'hunter2' },
+      suppressions: { R16: 'the legacy driver only reads its password from the environment' },
+    });
+    const suppressed = judged(Testing.synth(chart), 'suppressed-r16');
+    expect(suppressed[0].metadata.annotations['golden-go.dev/suppressed.R16']).toBeDefined();
+    const unsuppressed = suppressed.map((o) => {
+      const annotations = Object.fromEntries(Object.entries(o.metadata.annotations).filter(([k]) => !k.startsWith('golden-go.dev/suppressed.')));
+      return { ...o, metadata: { ...o.metadata, name: 'unsuppressed-r16', annotations } };
+    });
+    const r = dryRun(cp, DENY_NS, [...suppressed, ...unsuppressed]);
+    expect(r.get('suppressed-r16')).toEqual({ admitted: true, ruleIds: [], messages: [] });
+    expect(r.get('unsuppressed-r16')).toMatchObject({ admitted: false, ruleIds: ['R16'] });
+  });
+
+  test('a bare Pod is judged; a Pod a controller owns is not (its template was judged where it was written)', () => {
+    cp.run(['create', 'serviceaccount', 'svc', '-n', DENY_NS]);
+    const dep = mutate(rFixtures.find((f) => f.ruleId === 'R07')!.mutate).find((o) => o.kind === 'Deployment');
+    const pod = (name: string, ownerReferences?: any[]) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { ...dep.spec.template.metadata, labels: dep.metadata.labels, name, ...(ownerReferences ? { ownerReferences } : {}) },
+      spec: dep.spec.template.spec,
+    });
+    const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'svc-1', uid: '00000000-0000-0000-0000-000000000001', controller: true };
+    const r = dryRun(cp, DENY_NS, [pod('bare-pod'), pod('owned-pod', [owner])]);
+    expect(r.get('bare-pod')).toMatchObject({ admitted: false, ruleIds: ['R07'] });
+    expect(r.get('owned-pod')).toMatchObject({ admitted: true, ruleIds: [] });
+  });
+
+  test('an HPA that may scale to one pod is denied (R12); golden-go\'s is admitted', () => {
+    const hpa = (name: string, minReplicas: number) => ({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name, labels: { 'app.kubernetes.io/name': 'svc' } },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'svc' }, minReplicas, maxReplicas: 4 },
+    });
+    const objects = [hpa('hpa-min-1', 1), hpa('hpa-min-2', 2)];
+    expect(objects.map((o) => tsVerdict([o]))).toEqual([['R12'], []]);
+    const r = dryRun(cp, DENY_NS, objects);
+    expect(r.get('hpa-min-1')).toMatchObject({ admitted: false, ruleIds: ['R12'] });
+    expect(r.get('hpa-min-2')).toMatchObject({ admitted: true });
+  });
+
+  test('every configuration of the CI matrix is admitted; its only warnings are the warning rules the TypeScript check finds', () => {
+    const entries = MATRIX.map((entry) => {
+      const s = synthEntry(entry);
+      const all = s.files.flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS()));
+      return { name: entry.name, ts: tsVerdict(all).filter((id) => ENFORCED.has(id)), objects: judged(all, slug(entry.name)) };
+    });
+    const r = dryRun(cp, MATRIX_NAMESPACE, entries.flatMap((e) => e.objects));
+    const verdicts = entries.map((e) => {
+      const outcomes = e.objects.map((o) => r.get(o.metadata.name)!);
+      return { name: e.name, admitted: outcomes.every((o) => o.admitted), warned: [...new Set(outcomes.flatMap((o) => o.ruleIds))].sort() };
+    });
+    expect(verdicts).toEqual(entries.map((e) => ({ name: e.name, admitted: true, warned: e.ts })));
+    // Configurations without a signer are warned of R14 (as synth warns): the warnings are seen, not assumed away.
+    expect(verdicts.some((v) => v.warned.length > 0) && verdicts.some((v) => v.warned.length === 0)).toBe(true);
+    for (const id of new Set(entries.flatMap((e) => e.ts))) expect(RUNTIME_RULES.find((rule) => rule.id === id)!.severity).toBe('warning');
+  });
+});
