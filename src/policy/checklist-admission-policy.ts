@@ -6,7 +6,7 @@ import { CEL_VARIABLES, celString, RuleCel, RUNTIME_RULES, RuntimeRuleDefinition
 import { RuleSeverity } from '../checklist/severity';
 import { DNS_LABEL } from '../core/constants';
 import { invalidValue } from '../core/errors';
-import { parseKubernetesVersion } from '../core/kubernetes-version';
+import { atLeast, parseKubernetesVersion } from '../core/kubernetes-version';
 import { checkLabels } from '../core/patterns';
 
 /** What the API server does with an object that breaks an enforced rule (a binding's `validationActions`). */
@@ -60,7 +60,7 @@ export interface ChecklistAdmissionPolicyProps {
    */
   readonly ruleIds?: string[];
   /**
-   * Target Kubernetes release: the safe sysctls of R08 depend on it.
+   * Target Kubernetes release, 1.30 or later: the safe sysctls of R08 depend on it.
    * @default '1.35'
    */
   readonly kubernetesVersion?: string;
@@ -123,7 +123,9 @@ export class ChecklistAdmissionPolicy extends Construct {
     if (!DNS_LABEL.test(name) || name.length > 63 - '-warnings'.length) throw invalidValue('name', name, 'a DNS label of at most 54 characters (lower-case letters, digits and "-")');
     const rules = selectRules(props.ruleIds);
     const kubernetesVersion = props.kubernetesVersion ?? '1.35';
-    parseKubernetesVersion('kubernetesVersion', kubernetesVersion);
+    if (!atLeast(parseKubernetesVersion('kubernetesVersion', kubernetesVersion), 30)) {
+      throw invalidValue('kubernetesVersion', kubernetesVersion, 'a release from 1.30 on (admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy is served from 1.30)');
+    }
     const actions = validationActions('actions', props.actions ?? [AdmissionAction.DENY]);
     const warningActions = validationActions('warningActions', props.warningActions ?? [AdmissionAction.WARN]);
     const namespaceSelector = selector(props.namespaces, props.namespaceLabels ?? {});

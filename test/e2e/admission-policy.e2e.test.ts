@@ -23,6 +23,7 @@ const KUBERNETES_VERSION = '1.35';
 const DENY_NS = 'checklist-deny';
 const WARN_NS = 'checklist-warn';
 const WARN_POLICY = 'golden-go-checklist-warn';
+const PREDATES = 'predates-the-policy';
 const ENFORCED = new Set(ChecklistAdmissionPolicy.enforceableRuleIds());
 /** The kinds some rule's CEL judges: only these are sent (the rest needs CRDs and says nothing here). */
 const JUDGED_KINDS = new Set(RUNTIME_RULES.flatMap((r) => ('kinds' in r.cel ? r.cel.kinds : [])));
@@ -97,7 +98,11 @@ suite('ChecklistAdmissionPolicy on a real kube-apiserver', () => {
       ...policyObjects({ name: 'golden-go-checklist-defaults', namespaces: [MATRIX_NAMESPACE] }),
     ];
     const namespaces = [DENY_NS, WARN_NS, MATRIX_NAMESPACE].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
-    cp.run(['apply', '--server-side', '--field-manager=golden-go-e2e', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...namespaces, ...policies] }));
+    // An object that predates the policy: it breaks R07 and is already in the cluster.
+    const [predates] = judged(mutate(rFixtures.find((f) => f.ruleId === 'R07')!.mutate), PREDATES);
+    cp.run(['apply', '--server-side', '--field-manager=golden-go-e2e', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: namespaces }));
+    cp.run(['create', '-n', DENY_NS, '-f', '-'], JSON.stringify({ ...predates, metadata: { ...predates.metadata, namespace: DENY_NS } }));
+    cp.run(['apply', '--server-side', '--field-manager=golden-go-e2e', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: policies }));
     // The API server compiles and syncs a new policy in the background: wait until a known violation of an
     // error rule (R07) and of a warning rule (R05) is caught in every namespace.
     const probes = ['R07', 'R05'].flatMap((id) => judged(mutate(rFixtures.find((f) => f.ruleId === id)!.mutate), `sync-${id.toLowerCase()}`));
@@ -189,6 +194,19 @@ suite('ChecklistAdmissionPolicy on a real kube-apiserver', () => {
     const r = dryRun(cp, DENY_NS, [pod('bare-pod'), pod('owned-pod', [owner])]);
     expect(r.get('bare-pod')).toMatchObject({ admitted: false, ruleIds: ['R07'] });
     expect(r.get('owned-pod')).toMatchObject({ admitted: true, ruleIds: [] });
+  });
+
+  test('an object that predates the policy keeps working: bookkeeping updates and scaling pass, a change to its spec is judged', () => {
+    const where = ['-n', DENY_NS, `deployment/${PREDATES}`];
+    // The Deployment controller writes its revision annotation on the object: an update without a change to spec, labels or suppressions.
+    expect(cp.kubectl(['annotate', ...where, 'example.com/reviewed=yes'])).toMatchObject({ status: 0 });
+    expect(cp.kubectl(['scale', ...where, '--replicas=3'])).toMatchObject({ status: 0 });
+    const changed = cp.kubectl(['patch', ...where, '--type=merge', '-p', JSON.stringify({ spec: { minReadySeconds: 5 } })]);
+    expect(changed.status).not.toBe(0);
+    expect(ruleIdsIn(changed.stderr)).toEqual(['R07']);
+    const suppress = cp.kubectl(['annotate', ...where, 'golden-go.dev/suppressed.R07=the vendor image cannot run with a read-only root filesystem']);
+    expect(suppress).toMatchObject({ status: 0 });
+    expect(cp.kubectl(['patch', ...where, '--type=merge', '-p', JSON.stringify({ spec: { minReadySeconds: 5 } })])).toMatchObject({ status: 0 });
   });
 
   test('an HPA that may scale to one pod is denied (R12); golden-go\'s is admitted', () => {
