@@ -209,6 +209,23 @@ suite('ChecklistAdmissionPolicy on a real kube-apiserver', () => {
     expect(cp.kubectl(['patch', ...where, '--type=merge', '-p', JSON.stringify({ spec: { minReadySeconds: 5 } })])).toMatchObject({ status: 0 });
   });
 
+  test('where the server defaults a field before admission, it judges the default (the divergences the README lists)', () => {
+    const withoutStrategy = mutate((_o, d) => { delete d.spec.strategy; });
+    const [dep] = judged(withoutStrategy, 'no-strategy');
+    const bare = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { ...dep.spec.template.metadata, labels: dep.metadata.labels, name: 'limits-only' },
+      spec: { ...dep.spec.template.spec, containers: dep.spec.template.spec.containers.map((c: any) => ({ ...c, resources: { limits: c.resources.limits } })) },
+    };
+    expect([tsVerdict(withoutStrategy), tsVerdict([bare])]).toEqual([[], expect.arrayContaining(['R03'])]);
+    const r = dryRun(cp, DENY_NS, [dep, bare]);
+    // RollingUpdate with maxUnavailable 25 % is what the Deployment gets.
+    expect(r.get('no-strategy')).toMatchObject({ admitted: false, ruleIds: ['R12'] });
+    // The Pod's requests default to its limits: R03 holds for the server.
+    expect(r.get('limits-only')!.ruleIds).not.toContain('R03');
+  });
+
   test('an HPA that may scale to one pod is denied (R12); golden-go\'s is admitted', () => {
     const hpa = (name: string, minReplicas: number) => ({
       apiVersion: 'autoscaling/v2',
