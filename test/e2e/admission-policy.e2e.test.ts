@@ -77,6 +77,12 @@ function judged(objects: any[], name: string): any[] {
   return mine.map((o, i) => ({ ...o, metadata: { ...o.metadata, name: i === 0 ? name : `${name}-${i}` } }));
 }
 
+/** A Pod with a Deployment's pod template (a copy), as a person or a controller would create it. */
+function podOf(dep: any, name: string, metadata: Record<string, unknown> = {}): any {
+  const template = JSON.parse(JSON.stringify(dep.spec.template));
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { ...template.metadata, labels: dep.metadata.labels, name, ...metadata }, spec: template.spec };
+}
+
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-$/, '');
 const tsVerdict = (objects: any[]) => [...new Set(checkManifests(objects, { kubernetesVersion: KUBERNETES_VERSION }).map((f) => f.ruleId))]
   .filter((id) => id.startsWith('R')).sort();
@@ -184,14 +190,8 @@ suite('ChecklistAdmissionPolicy on a real kube-apiserver', () => {
   test('a bare Pod is judged; a Pod a controller owns is not (its template was judged where it was written)', () => {
     cp.run(['create', 'serviceaccount', 'svc', '-n', DENY_NS]);
     const dep = mutate(rFixtures.find((f) => f.ruleId === 'R07')!.mutate).find((o) => o.kind === 'Deployment');
-    const pod = (name: string, ownerReferences?: any[]) => ({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { ...dep.spec.template.metadata, labels: dep.metadata.labels, name, ...(ownerReferences ? { ownerReferences } : {}) },
-      spec: dep.spec.template.spec,
-    });
     const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'svc-1', uid: '00000000-0000-0000-0000-000000000001', controller: true };
-    const r = dryRun(cp, DENY_NS, [pod('bare-pod'), pod('owned-pod', [owner])]);
+    const r = dryRun(cp, DENY_NS, [podOf(dep, 'bare-pod'), podOf(dep, 'owned-pod', { ownerReferences: [owner] })]);
     expect(r.get('bare-pod')).toMatchObject({ admitted: false, ruleIds: ['R07'] });
     expect(r.get('owned-pod')).toMatchObject({ admitted: true, ruleIds: [] });
   });
@@ -212,12 +212,8 @@ suite('ChecklistAdmissionPolicy on a real kube-apiserver', () => {
   test('where the server defaults a field before admission, it judges the default (the divergences the README lists)', () => {
     const withoutStrategy = mutate((_o, d) => { delete d.spec.strategy; });
     const [dep] = judged(withoutStrategy, 'no-strategy');
-    const bare = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { ...dep.spec.template.metadata, labels: dep.metadata.labels, name: 'limits-only' },
-      spec: { ...dep.spec.template.spec, containers: dep.spec.template.spec.containers.map((c: any) => ({ ...c, resources: { limits: c.resources.limits } })) },
-    };
+    const bare = podOf(dep, 'limits-only');
+    bare.spec.containers = bare.spec.containers.map((c: any) => ({ ...c, resources: { limits: c.resources.limits } }));
     expect([tsVerdict(withoutStrategy), tsVerdict([bare])]).toEqual([[], expect.arrayContaining(['R03'])]);
     const r = dryRun(cp, DENY_NS, [dep, bare]);
     // RollingUpdate with maxUnavailable 25 % is what the Deployment gets.
