@@ -62,6 +62,7 @@ export const WORKLOAD_FIXTURES: WorkloadFixture[] = [
   fixture('R06', (_o, _d, pod) => { pod.spec.terminationGracePeriodSeconds = 10; }),
   fixture('R06', (_o, _d, _p, c) => setEnv(c, 'SHUTDOWN_DRAIN_TIMEOUT', '0.5m'), 'drain in minutes beyond the grace period'),
   fixture('R06', (_o, _d, _p, c) => { c.lifecycle.preStop = { exec: { command: ['sleep', '5'] } }; }, 'exec sleep'),
+  fixture('R06', (_o, _d, _p, c) => setEnv(c, 'SHUTDOWN_DRAIN_TIMEOUT', '1.2.3s'), 'malformed drain duration'),
   fixture('R07', (_o, _d, _p, c) => { c.securityContext.readOnlyRootFilesystem = false; }),
   fixture('R07', (_o, _d, _p, c) => { c.securityContext.runAsUser = 0; }, 'root user'),
   fixture('R07', (_o, _d, pod) => { pod.spec.automountServiceAccountToken = true; }, 'service account token'),

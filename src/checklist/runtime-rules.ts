@@ -431,11 +431,17 @@ function probeKeyCel(p: string): string {
     + ` : has(${p}.exec) ? 'exec ' + ${p}.exec.?command.orValue([]).join('\\u001f') : '')`;
 }
 
-/** CEL of `seconds`: a Go duration or a number of seconds as a double, 0 when malformed. */
+/**
+ * CEL of `seconds`: a Go duration or a number of seconds as a double, 0 when it is neither. A malformed
+ * number (`1.2.3s`) is NaN for `Number()`, which fails every comparison; CEL refuses to order NaN, so it
+ * is an unbounded duration here, which no grace period covers either (and `double()` never sees a string it fails on).
+ */
 function secondsCel(v: string): string {
+  const unit = `{'ms': 0.001, 's': 1.0, 'm': 60.0, 'h': 3600.0}[${v}.find('(ms|s|m|h)$')]`;
   return `(${v}.matches('^[0-9]+$') ? double(${v})`
-    + ` : ${v}.matches('^[0-9.]+(ms|s|m|h)$') ? double(${v}.find('^[0-9.]+')) * {'ms': 0.001, 's': 1.0, 'm': 60.0, 'h': 3600.0}[${v}.find('(ms|s|m|h)$')]`
-    + ' : 0.0)';
+    + ` : !${v}.matches('^[0-9.]+(ms|s|m|h)$') ? 0.0`
+    + ` : ${v}.matches('^([0-9]+[.]?[0-9]*|[.][0-9]+)(ms|s|m|h)$') ? double(${v}.find('^[0-9.]+')) * ${unit}`
+    + ' : 1.0e18)';
 }
 
 /** CEL of an env variable's seconds: the values of every entry with that name, and 0 for none. */

@@ -14,7 +14,7 @@ import { MATRIX, MATRIX_NAMESPACE, synthEntry } from './matrix';
 import { AdmissionAction, ChecklistAdmissionPolicy, ChecklistAdmissionPolicyProps, GoMicroservice, ImageReference, ImageSigner } from '../../src';
 import { checkManifests } from '../../src/checklist/checks';
 import { RUNTIME_RULES } from '../../src/checklist/runtime-rules';
-import { DIGEST, goldenManifests, mutate, WORKLOAD_FIXTURES } from '../workload-fixtures';
+import { DIGEST, goldenManifests, Mutation, mutate, WORKLOAD_FIXTURES } from '../workload-fixtures';
 
 jest.setTimeout(600_000);
 
@@ -35,6 +35,52 @@ const JUDGED_KINDS = new Set(RUNTIME_RULES.flatMap((r) => ('kinds' in r.cel ? r.
 const BEYOND_ADMISSION: Record<string, { ruleId: string; part: RegExp }> = {
   R12: { ruleId: 'R12', part: /replicas ≥ 2/ },
 };
+
+const setEnv = (c: any, name: string, entry: Record<string, unknown>) => {
+  c.env = [...c.env.filter((e: any) => e.name !== name), { name, ...entry }];
+};
+const asKind = (objs: any[], dep: any, kind: string, spec: (template: any) => any) => {
+  objs.splice(objs.indexOf(dep), 1, { apiVersion: kind.endsWith('Job') ? 'batch/v1' : 'apps/v1', kind, metadata: dep.metadata, spec: spec(dep.spec.template) });
+};
+const jobTemplate = (template: any) => ({ template: { ...template, spec: { ...template.spec, restartPolicy: 'OnFailure' } } });
+
+/**
+ * More inputs, passing and failing, on the edges of the expressions (units, defaults, other kinds):
+ * for each, the API server must reach the TypeScript check's verdict, whatever it is.
+ */
+const VARIANTS: Array<[string, Mutation]> = [
+  ['GOMEMLIMIT off', (_o, _d, _p, c) => setEnv(c, 'GOMEMLIMIT', { value: 'off' })],
+  ['GOMEMLIMIT from the downward API', (_o, _d, _p, c) => setEnv(c, 'GOMEMLIMIT', { valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } })],
+  ['GOMEMLIMIT in GiB above the limit', (_o, _d, _p, c) => setEnv(c, 'GOMEMLIMIT', { value: '1GiB' })],
+  ['AUTOMEMLIMIT instead of GOMEMLIMIT', (_o, _d, _p, c) => { c.env = [...c.env.filter((e: any) => e.name !== 'GOMEMLIMIT'), { name: 'AUTOMEMLIMIT', value: '0.9' }]; }],
+  ['drain 20s with delay 3', (_o, _d, _p, c) => { setEnv(c, 'SHUTDOWN_DRAIN_TIMEOUT', { value: '20s' }); setEnv(c, 'SHUTDOWN_DELAY', { value: '3' }); }],
+  ['drain 2500ms', (_o, _d, _p, c) => setEnv(c, 'SHUTDOWN_DRAIN_TIMEOUT', { value: '2500ms' })],
+  ['grace exactly the budget', (_o, _d, pod) => { pod.spec.terminationGracePeriodSeconds = 30; }],
+  ['grace one below the budget', (_o, _d, pod) => { pod.spec.terminationGracePeriodSeconds = 29; }],
+  ['grpc probes on one port', (_o, _d, _p, c) => { c.readinessProbe = { grpc: { port: 8080 } }; c.livenessProbe = { grpc: { port: 8080 } }; }],
+  ['tcp readiness, http liveness', (_o, _d, _p, c) => { c.readinessProbe = { tcpSocket: { port: 8080 } }; }],
+  ['container runAsNonRoot false over the pod', (_o, _d, _p, c) => { c.securityContext.runAsNonRoot = false; }],
+  ['seccomp Localhost on the container', (_o, _d, pod, c) => {
+    delete pod.spec.securityContext.seccompProfile;
+    c.securityContext.seccompProfile = { type: 'Localhost', localhostProfile: 'profiles/app.json' };
+  }],
+  ['no seccomp at all', (_o, _d, pod) => { delete pod.spec.securityContext.seccompProfile; }],
+  ['adds NET_BIND_SERVICE', (_o, _d, _p, c) => { c.securityContext.capabilities.add = ['NET_BIND_SERVICE']; }],
+  ['the default ServiceAccount', (_o, _d, pod) => { delete pod.spec.serviceAccountName; }],
+  ['safe sysctl of 1.35', (_o, _d, pod) => { pod.spec.securityContext.sysctls = [{ name: 'net.ipv4.tcp_rmem', value: '4096 87380 6291456' }]; }],
+  ['safe sysctl only from 1.37', (_o, _d, pod) => { pod.spec.securityContext.sysctls = [{ name: 'net.ipv4.tcp_notsent_lowat', value: '16384' }]; }],
+  ['maxUnavailable 0%', (_o, dep) => { dep.spec.strategy.rollingUpdate.maxUnavailable = '0%'; }],
+  ['maxUnavailable 1', (_o, dep) => { dep.spec.strategy.rollingUpdate = { maxSurge: 1, maxUnavailable: 1 }; }],
+  ['secret-looking name from a ConfigMap', (_o, _d, _p, c) => setEnv(c, 'API_KEY', { valueFrom: { configMapKeyRef: { name: 'cfg', key: 'k' } } })],
+  ['lower-case secret name', (_o, _d, _p, c) => setEnv(c, 'db_password', { value: 'x' })],
+  ['StatefulSet', (objs, dep) => asKind(objs, dep, 'StatefulSet', (template) => ({ replicas: 2, serviceName: 'svc', selector: dep.spec.selector, template }))],
+  ['DaemonSet', (objs, dep) => asKind(objs, dep, 'DaemonSet', (template) => ({ selector: dep.spec.selector, template }))],
+  ['Job', (objs, dep) => asKind(objs, dep, 'Job', jobTemplate)],
+  ['CronJob without a digest', (objs, dep, _p, c) => {
+    c.image = 'registry.example.com/acme/svc:1.0.0';
+    asKind(objs, dep, 'CronJob', (template) => ({ schedule: '0 3 * * *', jobTemplate: { spec: jobTemplate(template) } }));
+  }],
+];
 
 /** What one batch of dry-run creates did to each object, by name. */
 interface Outcome {
@@ -89,7 +135,11 @@ const tsVerdict = (objects: any[]) => [...new Set(checkManifests(objects, { kube
 
 suite('ChecklistAdmissionPolicy on a real kube-apiserver', () => {
   const rFixtures = WORKLOAD_FIXTURES.filter((f) => f.ruleId.startsWith('R'));
-  const cases = [{ name: 'fixed', objects: goldenManifests() }, ...rFixtures.map((f) => ({ name: f.name, objects: mutate(f.mutate) }))];
+  const cases = [
+    { name: 'fixed', objects: goldenManifests() },
+    ...rFixtures.map((f) => ({ name: f.name, objects: mutate(f.mutate) })),
+    ...VARIANTS.map(([name, fn]) => ({ name: `variant: ${name}`, objects: mutate(fn) })),
+  ];
   let cp: ControlPlane;
   let denied: Map<string, Outcome>;
   let warned: Map<string, Outcome>;
