@@ -1,6 +1,6 @@
 // R01–R17: running it. Each rule is its data and its one check over the WorkloadModel.
 import { Report, RuleDefinition, RuleSeverity as S, RuleTarget as T, Violation } from './rule';
-import { PodModel, selects, WorkloadModel } from './workload-model';
+import { PodModel, selects, WorkloadModel, WORKLOADS } from './workload-model';
 import { PINNED_REFERENCE, SECRET_NAME } from '../core/constants';
 import { quantityToBytes } from '../core/quantity';
 import { SysctlClass, Sysctls } from '../core/sysctls';
@@ -385,8 +385,8 @@ function r17(m: WorkloadModel, report: Report): void {
 // when the object passes. A rule that needs other objects (a PDB, a NetworkPolicy) or data CEL does
 // not have (the time zone database) says so instead, and is enforced only where synth or audit runs.
 
-/** The kinds whose pod templates the admission policy judges (`WorkloadModel` finds the same ones). */
-export const CEL_WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'];
+/** The kinds whose pod templates the admission policy judges: the ones `WorkloadModel` finds. */
+export const CEL_WORKLOAD_KINDS = [...WORKLOADS];
 
 /**
  * The variables every rule expression may use (`variables.<name>`): the pod template of any workload
@@ -487,7 +487,6 @@ const maxUnavailable = 'object.spec.?strategy.?rollingUpdate.?maxUnavailable';
 const R12_CEL = "object.kind == 'HorizontalPodAutoscaler' ? object.spec.?minReplicas.orValue(1) >= 2"
   + " : variables.podSpec.?topologySpreadConstraints.orValue([]).size() > 0 && (object.kind != 'Deployment'"
   + ` || (object.spec.?strategy.?type.orValue('') != 'Recreate' && (!${maxUnavailable}.hasValue() || string(${maxUnavailable}.value()) in ['0', '0%'])))`;
-
 
 const cel = (expression: string | ((kubernetesVersion: string) => string), kinds: string[] = CEL_WORKLOAD_KINDS, partial?: string): RuleCel =>
   ({ kinds, expression: typeof expression === 'string' ? () => expression : expression, ...(partial ? { partial } : {}) });
