@@ -1,10 +1,12 @@
 // The checklist enforced by the cluster itself (issue 13 item 3): ChecklistAdmissionPolicy's
-// ValidatingAdmissionPolicy is installed on a real kube-apiserver with two bindings, one that denies
-// and one that warns, and every workload fixture of the rule tests is created with a server-side dry
-// run in each. Pass: the TypeScript rule (checkManifests) and the API server agree on every fixture:
-// a violation of an enforced rule is denied with its rule id and warned as exactly the rules the
-// TypeScript check finds; the fixed objects, suppressed violations, controller-made objects and every
-// configuration of the CI matrix are admitted. One control plane for the file; one kubectl call per batch.
+// ValidatingAdmissionPolicies are installed on a real kube-apiserver three times, bound to three
+// namespaces: every rule denies, every rule warns, and the defaults (error rules deny, warning rules
+// warn). Every workload fixture of the rule tests, and more variants on the edges of the expressions,
+// is created with a server-side dry run in the first two. Pass: the TypeScript rule (checkManifests)
+// and the API server agree on each: a violation of an enforced rule is denied with its rule id and
+// warned as exactly the rules the TypeScript check finds; fixed objects, suppressed violations,
+// controller-made Pods and objects that predate the policy pass; every configuration of the CI matrix
+// is admitted under the defaults. One control plane for the file; one kubectl call per batch.
 import * as fs from 'fs';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
