@@ -162,7 +162,10 @@ function goRelease(props: GoMicroserviceProps): { goVersion: string; goModGoVers
       throw invalidValue(prop, own, `the image's own value "${fromImage}" (from its HardenedGoImage), or leave ${prop} unset`);
     }
   }
-  return { goVersion: props.goVersion ?? props.image.goVersion ?? DEFAULT_GO_VERSION, goModGoVersion: props.goModGoVersion ?? props.image.goModGoVersion };
+  return {
+    goVersion: props.goVersion ?? props.image.goVersion ?? DEFAULT_GO_VERSION,
+    goModGoVersion: props.goModGoVersion ?? props.image.goModGoVersion,
+  };
 }
 
 /** `metadata` of every object of the service. */
