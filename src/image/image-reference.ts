@@ -69,7 +69,8 @@ export class ImageReference {
   public static fromHardenedGoImage(image: HardenedGoImage, digest: string): ImageReference {
     const repository = image.props.imageName ?? image.props.name;
     const ref = ImageReference.fromDigest(repository, digest, image.props.version);
-    return new ImageReference(ref.repository, ref.digest, ref.tag, { goVersion: image.props.goVersion ?? DEFAULT_GO_VERSION, goModGoVersion: image.goModGoVersion });
+    const build = { goVersion: image.props.goVersion ?? DEFAULT_GO_VERSION, goModGoVersion: image.goModGoVersion };
+    return new ImageReference(ref.repository, ref.digest, ref.tag, build);
   }
 
   /**
