@@ -79,6 +79,10 @@ export class ImageReference {
    */
   public static fromBuildRecord(file: string): ImageReference {
     let record: any;
+    if (!fs.existsSync(file)) {
+      // The usual first run: nothing was published yet. Name the command, not the errno.
+      throw new Error(`image: cannot read the build record ${file}: it does not exist yet; \`npx golden-go publish --image-json <dir>/image.json --repository <registry>/<name> --record ${file}\` writes it`);
+    }
     try {
       record = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch (e) {

@@ -61,7 +61,7 @@ export class GoMicroservice extends Construct implements ISignedService {
     this.image = props.image;
     this.signer = props.signer;
     for (const [ruleId, reason] of Object.entries(props.suppressions ?? {})) Checklist.suppress(this, ruleId, reason);
-    this.gate = new RuleGate(Checklist._suppressions(this));
+    this.gate = new RuleGate(Checklist._suppressions(this), this.node.path);
     const model = buildServiceModel(props, { id, chartNamespace: Chart.of(this).namespace }, this.gate);
     this.name = model.name;
     this.namespace = model.namespace;
