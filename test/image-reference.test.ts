@@ -59,4 +59,11 @@ describe('ImageReference.fromBuildRecord', () => {
     expect(message).toBe(`image: cannot read the build record ${missing}: it does not exist yet; `
       + `\`npx golden-go publish --image-json <dir>/image.json --repository <registry>/<name> --record ${missing}\` writes it`);
   });
+
+  test('names the image.json that HardenedGoImage.writeFiles put beside the record', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-record-'));
+    new HardenedGoImage(Testing.chart(), 'img', { name: 'svc', imageName: 'registry.example.com/acme/svc' }).writeFiles(dir);
+    const record = path.join(dir, 'image.lock.json');
+    expect(() => ImageReference.fromBuildRecord(record)).toThrow(`--image-json ${path.join(dir, 'image.json')} --repository`);
+  });
 });
