@@ -104,10 +104,11 @@ describe('from source to GitOps: synth, publish, synth (README)', () => {
   });
 
   test('with the record publish writes (signing e2e runs the real publish), synth pins that digest', () => {
-    // Typed as the pipeline's BuildRecord, so a change to the record's shape fails to compile here.
-    const record: BuildRecord = {
-      repository: 'registry.example.com/acme/orders', tag: '1.4.2',
-      digest: `sha256:${crypto.createHash('sha256').update('onboarding').digest('hex')}`, sbom: 'sbom.spdx.json', signature: 'key',
+    // The fields fromBuildRecord reads, typed from the pipeline's BuildRecord: renaming one fails to compile here.
+    const record: Pick<BuildRecord, 'repository' | 'tag' | 'digest'> = {
+      repository: 'registry.example.com/acme/orders',
+      tag: '1.4.2',
+      digest: `sha256:${crypto.createHash('sha256').update('onboarding').digest('hex')}`,
     };
     fs.writeFileSync(recordFile(), JSON.stringify(record, undefined, 2) + '\n');
     const r = synth();
