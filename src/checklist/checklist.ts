@@ -62,7 +62,8 @@ export interface ChecklistReportOptions {
    */
   readonly enabled?: boolean;
   /**
-   * Print a summary on stderr after each `app.synth()` (also a failed one): counts per severity, each
+   * Print a summary on stderr each time cdk8s validates the app (`app.synth()`, `app.synthYaml()`,
+   * `chart.toJson()`; also when it fails), before it writes files or throws: counts per severity, each
    * error and warning with its rule id, construct path, resource and fix, and where the full report is.
    * The environment variable `GOLDEN_GO_SUMMARY=off` turns it off too, without a code change.
    * @default true
@@ -235,8 +236,6 @@ function evaluate(scope: IConstruct): Evaluation {
 class ChecklistReport extends Construct {
   public options: ChecklistReportOptions = {};
   private pending = new Map<IConstruct, Finding[]>();
-  /** This synth call's evaluation, for the summary printed when the call ends. */
-  private evaluated?: Evaluation;
   /**
    * Renderings the checklist made during the synth call in progress, each handed once to that call's
    * file writing; undefined outside a synth call, so a change made between two synths (or any
@@ -285,7 +284,6 @@ class ChecklistReport extends Construct {
           return original.apply(root, args);
         } finally {
           this.pass = outer;
-          if (method === 'synth' && outer === undefined) this.printSummary();
         }
       };
     }
@@ -299,17 +297,21 @@ class ChecklistReport extends Construct {
     return found;
   }
 
+  /**
+   * Runs when cdk8s validates the app (the first step of `app.synth()`, `synthYaml()`, `chart.toJson()`): evaluates every
+   * subject once and prints the summary, before cdk8s throws the errors or writes the files. (Not from a
+   * wrapper around `synth`: the jsii kernel calls the prototype's method, so a Python app would bypass it.)
+   */
   private evaluateAll(): string[] {
-    this.evaluated = evaluate(this.node.root);
-    this.pending = new Map(this.evaluated.bySubject);
+    const evaluation = evaluate(this.node.root);
+    this.pending = evaluation.bySubject;
+    this.printSummary(evaluation);
     return [];
   }
 
-  /** The summary of the synth that just ended (with or without errors), unless turned off. */
-  private printSummary(): void {
-    const evaluation = this.evaluated;
-    this.evaluated = undefined;
-    if (!evaluation?.subjects.length || this.options.summary === false) return;
+  /** The summary of this synth (with or without errors), unless turned off. */
+  private printSummary(evaluation: Evaluation): void {
+    if (!evaluation.subjects.length || this.options.summary === false) return;
     if (SUMMARY_OFF.includes((process.env.GOLDEN_GO_SUMMARY ?? '').toLowerCase())) return;
     process.stderr.write(renderSummary(evaluation.findings, evaluation.subjects.length, reportLocation(this.options)));
   }
