@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IChecklistSubject, packageVersion, SUPPRESSION_ANNOTATION_PREFIX } from './engine';
-import { Finding, failingErrors, formatFinding, renderJson, renderMarkdown, renderSarif, toFindings } from './findings';
+import { Finding, failingErrors, formatFinding, renderJson, renderMarkdown, renderSarif, renderSummary, toFindings } from './findings';
 import { Suppression, validateSuppression } from './suppressions';
 
 const SUPPRESS_METADATA = 'golden-go:suppress';
@@ -48,7 +48,7 @@ export interface SuppressOptions {
   readonly appliesTo?: string[];
 }
 
-/** Where and whether `Checklist.writeReport` writes the report. */
+/** Where and whether `Checklist.writeReport` writes the report, and whether a synth prints its summary. */
 export interface ChecklistReportOptions {
   /**
    * Directory of `golden-checklist.md`, `.json` and `.sarif`. Keep it out of the directory a GitOps
@@ -61,10 +61,27 @@ export interface ChecklistReportOptions {
    * @default true
    */
   readonly enabled?: boolean;
+  /**
+   * Print a summary on stderr each time cdk8s validates the app (`app.synth()`, `app.synthYaml()`,
+   * `chart.toJson()`; also when it fails), before it writes files or throws: counts per severity, each
+   * error and warning with its rule id, construct path, resource and fix, and where the full report is.
+   * The environment variable `GOLDEN_GO_SUMMARY=off` turns it off too, without a code change.
+   * @default true
+   */
+  readonly summary?: boolean;
 }
+
+/** Values of `GOLDEN_GO_SUMMARY` that silence the synth summary. */
+const SUMMARY_OFF = ['off', '0', 'false'];
 
 /** Where `Checklist.writeReport` writes unless told otherwise: never next to the manifests. */
 const DEFAULT_REPORT_DIRECTORY = path.join('.golden-go', 'report');
+
+/** Where the full report is (or would be), for the synth summary. */
+function reportLocation(o: ChecklistReportOptions): string {
+  if (o.enabled === false) return 'off (Checklist.configureReport enabled: false)';
+  return `${path.join(o.directory ?? DEFAULT_REPORT_DIRECTORY, 'golden-checklist.md')} (and .json, .sarif), written by Checklist.writeReport(app)`;
+}
 
 /**
  * The golden checklist at synth time: every golden-go construct's final output (after every escape
@@ -280,9 +297,23 @@ class ChecklistReport extends Construct {
     return found;
   }
 
+  /**
+   * Runs when cdk8s validates the app (the first step of `app.synth()`, `synthYaml()`, `chart.toJson()`): evaluates every
+   * subject once and prints the summary, before cdk8s throws the errors or writes the files. (Not from a
+   * wrapper around `synth`: the jsii kernel calls the prototype's method, so a Python app would bypass it.)
+   */
   private evaluateAll(): string[] {
-    this.pending = evaluate(this.node.root).bySubject;
+    const evaluation = evaluate(this.node.root);
+    this.pending = evaluation.bySubject;
+    this.printSummary(evaluation);
     return [];
+  }
+
+  /** The summary of this synth (with or without errors), unless turned off. */
+  private printSummary(evaluation: Evaluation): void {
+    if (!evaluation.subjects.length || this.options.summary === false) return;
+    if (SUMMARY_OFF.includes((process.env.GOLDEN_GO_SUMMARY ?? '').toLowerCase())) return;
+    process.stderr.write(renderSummary(evaluation.findings, evaluation.subjects.length, reportLocation(this.options)));
   }
 }
 

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import type { HardenedGoImage } from './hardened-go-image';
 import { DEFAULT_GO_VERSION, DIGEST, REPOSITORY } from '../core/constants';
 import { ruleError } from '../core/errors';
@@ -81,6 +82,13 @@ export class ImageReference {
    */
   public static fromBuildRecord(file: string): ImageReference {
     let record: any;
+    if (!fs.existsSync(file)) {
+      // The usual first run: nothing was published yet. Name the command, not the errno; the image.json
+      // written next to the record (writeFiles into the same directory) is named when it is there.
+      const beside = path.join(path.dirname(file), 'image.json');
+      const imageJson = fs.existsSync(beside) ? beside : '<dir>/image.json';
+      throw new Error(`image: cannot read the build record ${file}: it does not exist yet; \`npx golden-go publish --image-json ${imageJson} --repository <registry>/<name> --record ${file}\` writes it`);
+    }
     try {
       record = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch (e) {
