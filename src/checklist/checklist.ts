@@ -220,11 +220,10 @@ class ChecklistReport extends Construct {
   public options: ChecklistReportOptions = {};
   private pending = new Map<IConstruct, Finding[]>();
   /**
-   * Renderings the checklist made during the synth call in progress, each handed once to that call's
-   * file writing; undefined outside a synth call, so a change made between two synths (or any
-   * `toJson()` outside one) is always rendered afresh.
+   * The synth call in progress; undefined outside one, so a change made between two synths (or any
+   * `toJson()` or validation outside one) is always rendered and checked afresh.
    */
-  private pass?: Map<ApiObject, any>;
+  private pass?: SynthPass;
 
   constructor(scope: Construct) {
     super(scope, REPORT_ID);
@@ -235,7 +234,7 @@ class ChecklistReport extends Construct {
   /** Renders an object; during a synth call, keeps it for that call's file writing. */
   public render(object: ApiObject): any {
     const json = object.toJson();
-    this.pass?.set(object, json);
+    this.pass?.renderings.set(object, json);
     return json;
   }
 
@@ -243,9 +242,9 @@ class ChecklistReport extends Construct {
   public reuse(object: ApiObject): void {
     const render = object.toJson.bind(object);
     object.toJson = () => {
-      const kept = this.pass?.get(object);
+      const kept = this.pass?.renderings.get(object);
       if (kept === undefined) return render();
-      this.pass!.delete(object);
+      this.pass!.renderings.delete(object);
       return kept;
     };
   }
@@ -253,7 +252,7 @@ class ChecklistReport extends Construct {
   /**
    * A synth call runs validation (the checklist renders every object) and then writes the files (cdk8s
    * renders them again); no user code runs in between. The pass begins and ends with the call, so the
-   * kept renderings can never outlive it.
+   * kept renderings and the evaluation can never outlive it.
    */
   private delimitSynthPasses(root: Construct): void {
     const app = root as unknown as Record<string, unknown>;
@@ -262,7 +261,7 @@ class ChecklistReport extends Construct {
       if (typeof original !== 'function') continue;
       app[method] = (...args: unknown[]) => {
         const outer = this.pass;
-        this.pass = new Map();
+        this.pass = { renderings: new Map() };
         try {
           return original.apply(root, args);
         } finally {
@@ -280,10 +279,25 @@ class ChecklistReport extends Construct {
     return found;
   }
 
+  /**
+   * cdk8s validates the whole app once in `App.synth()` and again in every `Chart.toJson()` of the same
+   * call (once per chart); the objects cannot change in between and the second rendering is the kept
+   * first one, so within a synth call the checklist is evaluated once and each validation reads it.
+   */
   private evaluateAll(): string[] {
-    this.pending = evaluate(this.node.root).bySubject;
+    const bySubject = this.pass?.evaluation ?? evaluate(this.node.root).bySubject;
+    if (this.pass) this.pass.evaluation = bySubject;
+    this.pending = new Map(bySubject);
     return [];
   }
+}
+
+/** What one `app.synth()` / `app.synthYaml()` call keeps between its validations and its file writing. */
+interface SynthPass {
+  /** The checklist's rendering of each object, handed once to the file writing. */
+  readonly renderings: Map<ApiObject, any>;
+  /** The findings of every subject, from the call's first validation. */
+  evaluation?: Map<IConstruct, Finding[]>;
 }
 
 function reportOf(scope: IConstruct): ChecklistReport {
