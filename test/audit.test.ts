@@ -53,7 +53,17 @@ describe('the fixture corpus: each bad file triggers its rules', () => {
     const helm = report.findings.filter((f: any) => f.file.endsWith('helm-output.yaml'));
     expect(new Set(helm.map((f: any) => f.object.split(' ')[0]))).toEqual(new Set(['Deployment/shop/orders']));
     expect(helm.find((f: any) => f.ruleId === 'R04').message).toMatch(/GOMEMLIMIT=1G is malformed/);
-    expect(helm.find((f: any) => f.ruleId === 'R04').line).toBe(26);
+    // Placed on the offending field, not where the document starts (line 26): the GOMEMLIMIT entry.
+    expect(helm.find((f: any) => f.ruleId === 'R04')).toMatchObject({ line: 44, column: 15, field: 'spec.template.spec.containers[orders].env[GOMEMLIMIT]' });
+    // A key is placed at the key; a field the object lacks at the nearest part that exists (the container).
+    expect(helm.find((f: any) => f.ruleId === 'R12' && /replicas/.test(f.field ?? ''))).toMatchObject({ line: 32, column: 3 });
+    const missing = helm.find((f: any) => f.ruleId === 'R02');
+    expect(missing.field).toMatch(/^spec\.template\.spec\.containers\[orders\]/);
+    expect([missing.line, missing.column]).toEqual([40, 11]);
+    // SARIF carries the column too.
+    const sarif = JSON.parse(run('audit', '--format=sarif', path.join(FIXTURES, 'manifests', 'helm-output.yaml')).out);
+    const r04 = sarif.runs[0].results.find((x: any) => x.ruleId === 'R04');
+    expect(r04.locations[0].physicalLocation.region).toEqual({ startLine: 44, startColumn: 15 });
     // The PDB inside the List selects the Deployment: no "no PodDisruptionBudget" finding.
     expect(helm.filter((f: any) => /PodDisruptionBudget/.test(f.message))).toEqual([]);
   });

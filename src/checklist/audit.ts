@@ -64,6 +64,9 @@ interface LocatedObject {
   readonly obj: any;
   readonly file: string;
   readonly line: number;
+  /** The object's YAML node and the file's line counter, to place a finding on its field. */
+  readonly node?: YAML.Node;
+  readonly lines?: YAML.LineCounter;
 }
 
 /** What the audit collects while it reads the files. */
@@ -133,9 +136,10 @@ function readManifests(file: string, c: Collected): void {
     return;
   }
   const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  const lines = new YAML.LineCounter();
   let kubernetes = 0;
   let broken = false;
-  for (const doc of YAML.parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false })) {
+  for (const doc of YAML.parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lines })) {
     if (doc.errors.length) {
       const e = doc.errors[0];
       const templated = /\{\{[^}]*\}\}/.test(text);
@@ -149,13 +153,15 @@ function readManifests(file: string, c: Collected): void {
     }
     const value = doc.toJS();
     const line = lineOf(doc.contents?.range?.[0] ?? 0);
-    const items = value?.kind === 'List' && Array.isArray(value.items) ? value.items : [value];
-    for (const obj of items) {
+    const list = value?.kind === 'List' && Array.isArray(value.items);
+    const items = list ? value.items : [value];
+    items.forEach((obj: any, i: number) => {
       if (obj && typeof obj === 'object' && typeof obj.apiVersion === 'string' && typeof obj.kind === 'string') {
-        c.objects.push({ obj, file, line });
+        const node = (list ? doc.getIn(['items', i], true) : doc.contents) as YAML.Node | undefined;
+        c.objects.push({ obj, file, line: node?.range ? lines.linePos(node.range[0]).line : line, node, lines });
         kubernetes++;
       }
-    }
+    });
   }
   if (kubernetes > 0) c.manifests++;
   else if (!broken) c.skipped.push(file);
@@ -170,7 +176,40 @@ function auditObjects(c: Collected, kubernetesVersion: string): void {
     const suppressions = Object.entries(located?.obj?.metadata?.annotations ?? {})
       .filter(([k]) => k.startsWith(SUPPRESSION_ANNOTATION_PREFIX))
       .map(([k, v]): Suppression => ({ ruleId: k.slice(SUPPRESSION_ANNOTATION_PREFIX.length), reason: String(v), location: `${located!.file} (annotation ${k})` }));
-    c.findings.push(...toFindings([{ ...r, line: located?.line }], located?.file ?? '(manifests)', suppressions, located?.file));
+    c.findings.push(...toFindings([{ ...r, ...position(located, r.field) }], located?.file ?? '(manifests)', suppressions, located?.file));
   }
   for (const file of [...new Set(c.objects.map((o) => o.file))]) c.subjects.push({ where: file, ruleIds: KUBERNETES_RULE_IDS });
+}
+
+/**
+ * Line and column of a finding's field (`spec.template.spec.containers[app].env[TZ]`) in its file: the
+ * deepest part of the path that exists (a missing field is reported where it belongs), else the object.
+ * A map entry is placed at its key (`env:`), a list item at its first line.
+ */
+function position(located: LocatedObject | undefined, field: string | undefined): { line?: number; column?: number } {
+  if (!located?.node?.range || !located.lines) return { line: located?.line };
+  let node: unknown = located.node;
+  let offset = located.node.range[0];
+  for (const [, key, item] of (field ?? '').matchAll(/([^.[\]]+)|\[([^\]]*)\]/g)) {
+    const step = key !== undefined ? entryOf(node, key) : itemOf(node, item);
+    if (!step) break;
+    [node, offset] = step;
+  }
+  const pos = located.lines.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+/** A map entry's value and the offset of its key. */
+function entryOf(node: unknown, key: string): [unknown, number] | undefined {
+  if (!YAML.isMap(node)) return undefined;
+  const pair = node.items.find((p) => YAML.isScalar(p.key) && String(p.key.value) === key);
+  const at = YAML.isNode(pair?.key) ? pair!.key.range?.[0] : undefined;
+  return pair && at !== undefined ? [pair.value, at] : undefined;
+}
+
+/** `containers[app]` and `env[TZ]` name list items by their `name` (or index); `annotations[key]` a map key. */
+function itemOf(node: unknown, item: string): [unknown, number] | undefined {
+  if (!YAML.isSeq(node)) return entryOf(node, item);
+  const found = node.items.find((i) => YAML.isMap(i) && String(i.get('name')) === item) ?? (/^\d+$/.test(item) ? node.items[Number(item)] : undefined);
+  return YAML.isNode(found) && found.range ? [found, found.range[0]] : undefined;
 }

@@ -22,6 +22,8 @@ export interface Finding {
   readonly where: string;
   readonly file?: string;
   readonly line?: number;
+  /** 1-based column of the offending field (audit of YAML files). */
+  readonly column?: number;
   /** `Kind/namespace/name` of the Kubernetes object. */
   readonly object?: string;
   /** Where in the object, such as `spec.template.spec.containers[app].env[TZ]`. */
@@ -52,6 +54,7 @@ export function toFindings(raw: RawFinding[], where: string, suppressions: Suppr
       where,
       file,
       line: r.line,
+      column: r.column,
       object: r.resource,
       field: r.field,
       reason: s?.reason,
@@ -71,7 +74,7 @@ export function failingErrors(findings: Finding[]): Finding[] {
  * which cdk8s already prefixes with the construct path.
  */
 export function formatFinding(f: Finding, withWhere: boolean = true): string {
-  const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : f.where;
+  const where = f.file ? `${f.file}${f.line ? `:${f.line}${f.column ? `:${f.column}` : ''}` : ''}` : f.where;
   const loc = [withWhere ? where : '', f.object ?? '', f.field ?? ''].filter(Boolean).join(' ');
   const status = f.status === 'suppressed' ? `suppressed: ${f.reason}` : f.severity;
   return `[${f.ruleId}] ${loc ? `${loc}: ` : ''}${f.message} (${status}; fix: ${f.remediation})`;
@@ -187,11 +190,16 @@ export function renderSarif(input: ReportInput): string {
         level: f.severity === RuleSeverity.ERROR ? 'error' : 'warning',
         message: { text: `${f.message}${f.object ? ` (${f.object})` : ''}` },
         locations: [f.file
-          ? { physicalLocation: { artifactLocation: { uri: f.file }, ...(f.line ? { region: { startLine: f.line } } : {}) } }
+          ? { physicalLocation: { artifactLocation: { uri: f.file }, ...sarifRegion(f) } }
           : { logicalLocations: [{ fullyQualifiedName: f.where, kind: 'module' }] }],
         ...(f.status === 'suppressed' ? { suppressions: [{ kind: 'inSource', justification: f.reason }] } : {}),
       })),
     }],
   };
   return JSON.stringify(sarif, undefined, 2) + '\n';
+}
+
+function sarifRegion(f: Finding): { region?: { startLine: number; startColumn?: number } } {
+  if (!f.line) return {};
+  return { region: { startLine: f.line, ...(f.column ? { startColumn: f.column } : {}) } };
 }

@@ -13,6 +13,8 @@ export interface RawFinding {
   readonly severity?: RuleSeverity;
   /** Line in the file (Dockerfile rules). */
   readonly line?: number;
+  /** 1-based column of the offending field, when the file position is known. */
+  readonly column?: number;
   /** `Kind/namespace/name` of a Kubernetes object. */
   readonly resource?: string;
   /** Where in the resource, as a path such as `spec.template.spec.containers[app].env[TZ]`. */
