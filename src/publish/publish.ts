@@ -211,7 +211,7 @@ function writeSboms(o: PublishOptions, img: PushedImage, run: Runner, log: (s: s
   const syft = o.syft ?? 'syft';
   let syftVersion: string | undefined;
   try {
-    syftVersion = /^Version:\s*(\S+)/m.exec(run(syft, ['version']))?.[1] ?? 'unknown';
+    syftVersion = /^Version:[ \t]*(.+)$/m.exec(run(syft, ['version']))?.[1].trim() ?? 'unknown';
   } catch (e) {
     const why = `syft (${syft}) is not usable: ${(e as Error).message.split('\n')[0]}`;
     if (process.env.CI === 'true') throw new Error(`${why}; with CI=true the Go-modules-only SBOM is not accepted (install syft: scripts/install-tools.sh)`);
