@@ -39,7 +39,7 @@ function cosign(...args: string[]): { status: number; out: string } {
 const local = ['--allow-http-registry', '--allow-insecure-registry'];
 
 /** `golden-go publish` of the example at `version`, signed in `format` with the local key, no Rekor. */
-function publishHello(version: string, format: SignatureFormat): Published {
+function publishHello(version: string, format: SignatureFormat, runtimeImage = localBaseImages().runtime): Published {
   const bases = localBaseImages();
   const dir = tmpDir(`publish-${format}`);
   new HardenedGoImage(new App(), 'image', {
@@ -60,7 +60,7 @@ function publishHello(version: string, format: SignatureFormat): Published {
     const code = main(['publish', '--image-json', path.join(dir, 'image.json'), '--repository', `${registry.host}/golden-go/hello-service`,
       '--key', path.join(keys, 'cosign.key'), '--insecure-registry', '--no-tlog', '--signature-format', format,
       '--record', path.join(dir, 'image.lock.json'), '--sbom', path.join(dir, 'sbom.spdx.json'), '--cyclonedx', path.join(dir, 'sbom.cdx.json'),
-      '--build-arg', `BUILDER_IMAGE=${bases.builder}`, '--build-arg', `RUNTIME_IMAGE=${bases.runtime}`, '--build-arg', 'RUNTIME_IMAGE_DIGEST=', '--build-arg', 'GOPROXY=off'],
+      '--build-arg', `BUILDER_IMAGE=${bases.builder}`, '--build-arg', `RUNTIME_IMAGE=${runtimeImage}`, '--build-arg', 'RUNTIME_IMAGE_DIGEST=', '--build-arg', 'GOPROXY=off'],
     (s) => { out += s; }, (s) => { err += s; });
     if (code !== 0) throw new Error(`golden-go publish failed:\n${err}`);
   } finally {
@@ -313,4 +313,29 @@ test('the admission policies for the signing key validate against the engines\' 
   const r = spawnSync(path.join(bin, 'kubeconform'), ['-strict', '-summary', '-schema-location', `${crds}/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`,
     '-schema-location', `${schemas}/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`, ...files], { encoding: 'utf8' });
   expect(r.stdout).toMatch(/Summary: 8 resources found in 8 files - Valid: 8, Invalid: 0, Errors: 0, Skipped: 0/);
+});
+
+/**
+ * The local runtime base plus the package database distroless ships (`/var/lib/dpkg/status.d/<pkg>`,
+ * one control stanza each), for the CA bundle and zoneinfo it already holds: the host's own stanzas.
+ */
+function baseWithPackageDatabase(): string {
+  const ctx = tmpDir('dpkg-base');
+  fs.mkdirSync(path.join(ctx, 'var', 'lib', 'dpkg', 'status.d'), { recursive: true });
+  for (const pkg of ['ca-certificates', 'tzdata']) {
+    fs.writeFileSync(path.join(ctx, 'var', 'lib', 'dpkg', 'status.d', pkg), sh('dpkg-query', ['-s', pkg]));
+  }
+  fs.writeFileSync(path.join(ctx, 'Containerfile'), `FROM ${localBaseImages().runtime}\nCOPY var /var\n`);
+  const ref = 'localhost/golden-go-e2e/distroless-static-dpkg:test';
+  sh('buildah', ['bud', '-q', '--timestamp', String(EPOCH), '-f', path.join(ctx, 'Containerfile'), '-t', ref, ctx]);
+  return ref;
+}
+
+testWith('syft')('on a base with a package database the SBOM lists its packages too: ca-certificates and tzdata at the host\'s versions', () => {
+  const p = publishHello('1.0.3', SignatureFormat.BUNDLE, baseWithPackageDatabase());
+  const packages = verifiedStatement(p, 'spdxjson').predicate.packages.map((pkg: any) => `${pkg.name} ${pkg.versionInfo}`);
+  for (const pkg of ['ca-certificates', 'tzdata']) {
+    expect(packages).toContain(`${pkg} ${sh('dpkg-query', ['-W', '-f', '${Version}', pkg])}`);
+  }
+  expect(packages).toContainEqual(expect.stringMatching(/^stdlib /));
 });
