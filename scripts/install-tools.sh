@@ -2,9 +2,12 @@
 # Installs the manifest checkers once per machine into a cache outside the repository and prints the
 # bin directory to put on PATH (last line of stdout). Re-runs are no-ops while the pinned versions,
 # and pss-check's source, are unchanged.
-#   Go tools through the Go module proxy: kube-score, kubeconform, cosign (v2: the legacy signature
-#   layout that Debian's registry:2 serves without the OCI referrers API), opa (tests the Gatekeeper Rego),
-#   govulncheck (the reachability-aware vulnerability gate of publish, source mode)
+#   Go tools through the Go module proxy: kube-score, kubeconform, cosign v3 (Sigstore bundles as OCI
+#   referrers by default; --new-bundle-format=false still writes the legacy .sig/.att layout, so one
+#   binary signs and verifies both), syft (the whole-image SBOM of publish: SPDX 2.3, CycloneDX 1.6),
+#   opa (tests the Gatekeeper Rego), govulncheck (the reachability-aware vulnerability gate of publish,
+#   source mode). cosign v3 and syft are the long cold builds (minutes each; see README "Supply chain"),
+#   run once per machine under nice.
 #   pss-check (tools/pss-check): Pod Security Standards "restricted" by k8s.io/pod-security-admission
 #   checkov through PyPI, in its own virtualenv
 # With CI=true a tool that fails to install fails the script, so CI never runs a checker suite on
@@ -14,7 +17,7 @@ set -uo pipefail
 cache=${GOLDEN_GO_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/golden-go-tools}
 bin="$cache/bin"
 mkdir -p "$bin"
-export GOBIN="$bin" GOTOOLCHAIN=local
+export GOTOOLCHAIN=local
 missing=()
 
 fail() { # name reason
@@ -22,20 +25,29 @@ fail() { # name reason
   missing+=("$1")
 }
 
-go_tool() { # name module@version
-  local name=$1 mod=$2 stamp="$bin/.$1.version"
+# Each Go tool is built into a directory of its own version ($cache/go/<name>@<version>) and linked
+# into $bin: moving between versions (branches, worktrees sharing the cache) relinks, never rebuilds.
+go_tool() { # name module@version [ldflags]
+  local name=$1 mod=$2 ldflags=${3:-} stamp="$bin/.$1.version" dir="$cache/go/$1@${2##*@}"
   if [ -x "$bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$mod" ]; then return; fi
-  echo "install-tools: go install $mod" >&2
-  if GOFLAGS=-mod=mod go install "$mod" >"$cache/$name.log" 2>&1; then
-    echo "$mod" > "$stamp"
-  else
-    fail "$name" "$(tail -n 2 "$cache/$name.log" | tr '\n' ' ')(log: $cache/$name.log)"
+  if [ ! -x "$dir/$name" ]; then
+    echo "install-tools: go install $mod" >&2
+    local started=$SECONDS
+    if ! GOBIN="$dir" GOFLAGS=-mod=mod nice go install -ldflags="$ldflags" "$mod" >"$cache/$name.log" 2>&1; then
+      fail "$name" "$(tail -n 2 "$cache/$name.log" | tr '\n' ' ')(log: $cache/$name.log)"
+      return
+    fi
+    echo "install-tools: $name built in $((SECONDS - started))s" >&2
   fi
+  ln -sfn "$dir/$name" "$bin/$name"
+  echo "$mod" > "$stamp"
 }
 
 go_tool kube-score github.com/zegl/kube-score/cmd/kube-score@v1.20.0
 go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0
-go_tool cosign github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5
+go_tool cosign github.com/sigstore/cosign/v3/cmd/cosign@v3.1.3
+# syft's releases stamp their version; without it the SBOM's creator reads "syft-[not provided]".
+go_tool syft github.com/anchore/syft/cmd/syft@v1.57.2 "-X main.version=1.57.2"
 go_tool opa github.com/open-policy-agent/opa@v1.22.2
 go_tool govulncheck golang.org/x/vuln/cmd/govulncheck@v1.9.0
 

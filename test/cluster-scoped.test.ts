@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { ImageSignaturePolicy, ImageSigner, PolicyEngine } from '../src';
+import { ImageSignaturePolicy, ImageSigner, PolicyEngine, SignatureFormat } from '../src';
 
 const PEM = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n-----END PUBLIC KEY-----';
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterImagePolicy', 'ClusterPolicy', 'ImageValidatingPolicy', 'ConstraintTemplate',
@@ -11,11 +11,12 @@ describe('cluster-scoped policy objects in a namespaced chart', () => {
     const chart = new Chart(Testing.app(), 'policies', { namespace: 'shop' });
     // WHEN every engine emits its objects, keyless and with a key
     const all = [PolicyEngine.KYVERNO, PolicyEngine.KYVERNO_CLUSTER_POLICY, PolicyEngine.SIGSTORE, PolicyEngine.GATEKEEPER_RATIFY];
-    new ImageSignaturePolicy(chart, 'keyed', { repository: 'registry.example.com/acme/orders', signer: ImageSigner.publicKey(PEM), engines: all, optInNamespaces: ['shop'] });
+    new ImageSignaturePolicy(chart, 'keyed', { repository: 'registry.example.com/acme/orders', signer: ImageSigner.publicKey(PEM), engines: all, signatureFormat: SignatureFormat.LEGACY, optInNamespaces: ['shop'] });
     new ImageSignaturePolicy(chart, 'keyless', {
       repository: 'registry.example.com/acme/billing',
       signer: ImageSigner.keyless('https://token.actions.githubusercontent.com', 'https://github.com/acme/billing/.github/workflows/release.yml@refs/heads/main'),
       engines: all,
+      signatureFormat: SignatureFormat.LEGACY,
     });
     const objects = chart.toJson();
     // THEN every object is cluster-scoped and none names a namespace
@@ -30,8 +31,9 @@ describe('app-wide singletons', () => {
     const app = Testing.app();
     const engines = [PolicyEngine.GATEKEEPER_RATIFY, PolicyEngine.SIGSTORE];
     const signer = ImageSigner.publicKey(PEM);
-    new ImageSignaturePolicy(new Chart(app, 'orders', { namespace: 'shop' }), 'p', { repository: 'registry.example.com/acme/orders', signer, engines, optInNamespaces: ['shop'] });
-    new ImageSignaturePolicy(new Chart(app, 'billing', { namespace: 'shop' }), 'p', { repository: 'registry.example.com/acme/billing', signer, engines, optInNamespaces: ['shop'] });
+    const signatureFormat = SignatureFormat.LEGACY;
+    new ImageSignaturePolicy(new Chart(app, 'orders', { namespace: 'shop' }), 'p', { repository: 'registry.example.com/acme/orders', signer, engines, signatureFormat, optInNamespaces: ['shop'] });
+    new ImageSignaturePolicy(new Chart(app, 'billing', { namespace: 'shop' }), 'p', { repository: 'registry.example.com/acme/billing', signer, engines, signatureFormat, optInNamespaces: ['shop'] });
     // WHEN the app is synthesized
     const objects = app.charts.flatMap((c) => c.toJson());
     // THEN the singletons exist once, and every chart keeps its own constraint

@@ -3,7 +3,7 @@
 // never matches the live object. The API server suite (test/e2e/apiserver.e2e.test.ts) checks every
 // matrix configuration against the server's discovery; this is the fast guard for every kind golden-go emits.
 import { App, Chart, Testing } from 'cdk8s';
-import { GoMicroservice, ImageReference, ImageSignaturePolicy, ImageSigner, Monitoring, PolicyEngine } from '../src';
+import { GoMicroservice, ImageReference, ImageSignaturePolicy, ImageSigner, Monitoring, PolicyEngine, SignatureFormat } from '../src';
 
 // The scope each kind has upstream: the Kubernetes API for built-in kinds, the projects' own CRDs for the
 // rest (sources listed in test/schemas/README.md). A kind missing here fails the test, so a new kind is
@@ -24,6 +24,8 @@ const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const PEM = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n-----END PUBLIC KEY-----';
 const KEYLESS = ImageSigner.keyless('https://token.actions.githubusercontent.com', 'https://github.com/acme/orders/.github/workflows/release.yml@refs/heads/main');
 const ALL_ENGINES = Object.values(PolicyEngine);
+// The one layout every engine verifies (Ratify v1 reads no Sigstore bundles).
+const signatureFormat = SignatureFormat.LEGACY;
 
 /** Every kind golden-go can emit: a service with every optional object, and policies for every engine, key and keyless. */
 function everything(chartNamespace: string | undefined): any[] {
@@ -35,8 +37,8 @@ function everything(chartNamespace: string | undefined): any[] {
     autoscaling: { maxReplicas: 4 },
     monitoring: Monitoring.serviceMonitor(),
   });
-  ImageSignaturePolicy.forService(chart, 'keyless', svc, { engines: ALL_ENGINES });
-  new ImageSignaturePolicy(chart, 'key', { repository: 'registry.example.com/acme/billing', signer: ImageSigner.publicKey(PEM), engines: ALL_ENGINES, optInNamespaces: ['billing'] });
+  ImageSignaturePolicy.forService(chart, 'keyless', svc, { engines: ALL_ENGINES, signatureFormat });
+  new ImageSignaturePolicy(chart, 'key', { repository: 'registry.example.com/acme/billing', signer: ImageSigner.publicKey(PEM), engines: ALL_ENGINES, signatureFormat, optInNamespaces: ['billing'] });
   return Testing.synth(chart);
 }
 
@@ -60,7 +62,7 @@ describe.each([['a chart with a namespace', 'shop'], ['a chart without one (GoMi
 
 test('an ImageSignaturePolicy in a namespaced chart of its own emits no namespace either', () => {
   const chart = new Chart(new App(), 'policies', { namespace: 'platform' });
-  new ImageSignaturePolicy(chart, 'p', { repository: 'registry.example.com/acme/orders', signer: ImageSigner.publicKey(PEM), engines: ALL_ENGINES, optInNamespaces: ['shop'] });
+  new ImageSignaturePolicy(chart, 'p', { repository: 'registry.example.com/acme/orders', signer: ImageSigner.publicKey(PEM), engines: ALL_ENGINES, signatureFormat, optInNamespaces: ['shop'] });
   const namespaced = Testing.synth(chart).filter((m) => 'namespace' in m.metadata).map((m) => `${m.kind}/${m.metadata.name}`);
   expect(namespaced).toEqual([]);
 });

@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { GoldenAnnotations, GoMicroservice, GoSbom, HardenedGoImage, ImageReference, ImageSignaturePolicy, ImageSigner, PolicyEngine, PolicyMode } from '../src';
+import { GoldenAnnotations, GoMicroservice, GoSbom, HardenedGoImage, ImageReference, ImageSignaturePolicy, ImageSigner, PolicyEngine, PolicyMode, SignatureFormat } from '../src';
 import { publish, Runner } from '../src/publish/publish';
 
 const DIGEST = `sha256:${'5e'.repeat(32)}`;
+const COSIGN_VERSION = 'GitVersion:    v3.1.3\nGitCommit:     unknown\n';
 const PEM = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n-----END PUBLIC KEY-----';
 const KEYLESS = ImageSigner.keyless('https://token.actions.githubusercontent.com', 'https://github.com/acme/orders/.github/workflows/release.yml@refs/heads/main');
 
@@ -68,11 +69,47 @@ describe('ImageSignaturePolicy', () => {
     expect(ivp.spec.validations[0].expression).toContain('verifyImageSignatures(image, [attestors.golden])');
     expect(cip.spec.mode).toBe('enforce');
     expect(cip.spec.authorities[0].keyless.identities).toEqual([{ issuer: KEYLESS.issuer, subject: KEYLESS.subject }]);
+    // publish signs cosign v3 bundles by default: the policy-controller must look for bundles, not the .sig tag.
+    expect(cip.spec.authorities.map((a: any) => [a.name, a.signatureFormat])).toEqual([['golden', 'bundle']]);
+  });
+
+  test('signature format: each engine verifies the layout publish wrote, or is refused at synth', () => {
+    const byKind = (manifests: any[], k: string) => manifests.find((m) => m.kind === k);
+    const legacy = policies({
+      signer: ImageSigner.publicKey(PEM),
+      signatureFormat: SignatureFormat.LEGACY,
+      requireTransparencyLog: false,
+      engines: [PolicyEngine.KYVERNO, PolicyEngine.KYVERNO_CLUSTER_POLICY, PolicyEngine.SIGSTORE, PolicyEngine.GATEKEEPER_RATIFY],
+    }).manifests;
+    expect(byKind(legacy, 'ClusterImagePolicy').spec.authorities).toEqual([{ name: 'golden', key: { data: `${PEM}\n`, hashAlgorithm: 'sha256' }, signatureFormat: 'legacy' }]);
+    expect(byKind(legacy, 'ClusterPolicy').spec.rules[0].verifyImages[0].type).toBe('Cosign');
+    expect(byKind(legacy, 'Verifier').spec.artifactTypes).toBe('application/vnd.dev.cosign.artifact.sig.v1+json');
+
+    const kyverno = [PolicyEngine.KYVERNO, PolicyEngine.KYVERNO_CLUSTER_POLICY];
+    const bundle = policies({ signer: ImageSigner.publicKey(PEM), requireTransparencyLog: false, engines: kyverno }).manifests;
+    const rule = byKind(bundle, 'ClusterPolicy').spec.rules[0].verifyImages[0];
+    expect(rule.type).toBe('SigstoreBundle');
+    // Without Rekor a key signature has no observer timestamp: Kyverno's bundle verifier must not ask for one.
+    expect(rule.attestors[0].entries[0].keys).toEqual({ publicKeys: `${PEM}\n`, rekor: { ignoreTlog: true }, ctlog: { ignoreSCT: true } });
+    // Kyverno's ImageValidatingPolicy finds bundles or legacy signatures itself: the same attestor for both.
+    expect(byKind(bundle, 'ImageValidatingPolicy').spec.attestors).toEqual(byKind(legacy, 'ImageValidatingPolicy').spec.attestors);
+
+    const both = SignatureFormat.BUNDLE_AND_LEGACY;
+    const migrating = policies({ signatureFormat: both, engines: [PolicyEngine.SIGSTORE, PolicyEngine.KYVERNO] }).manifests;
+    expect(byKind(migrating, 'ClusterImagePolicy').spec.authorities.map((a: any) => [a.name, a.signatureFormat, a.keyless.identities[0].subject]))
+      .toEqual([['golden-bundle', 'bundle', KEYLESS.subject], ['golden-legacy', 'legacy', KEYLESS.subject]]);
+
+    expect(() => policies({ engines: [PolicyEngine.GATEKEEPER_RATIFY] })).toThrow(/^signatureFormat: "bundle" cannot be verified by PolicyEngine\.GATEKEEPER_RATIFY: Ratify v1's cosign verifier reads only the legacy \.sig layout/);
+    expect(() => policies({ signer: ImageSigner.publicKey(PEM) })).toThrow(/^signatureFormat: "bundle" cannot be verified by PolicyEngine\.SIGSTORE with a key: the policy-controller \(v0\.15\) verifies Sigstore bundles only for keyless/);
+    expect(() => policies({ signer: ImageSigner.publicKey(PEM), signatureFormat: SignatureFormat.BUNDLE_AND_LEGACY, engines: [PolicyEngine.SIGSTORE] })).toThrow(/PolicyEngine\.SIGSTORE with a key/);
+    expect(() => policies({ signatureFormat: SignatureFormat.BUNDLE_AND_LEGACY, engines: [PolicyEngine.KYVERNO_CLUSTER_POLICY] })).toThrow(/^signatureFormat: "bundle\+legacy" cannot be verified by PolicyEngine\.KYVERNO_CLUSTER_POLICY: a verifyImages rule checks one layout/);
+    expect(() => policies({ signatureFormat: 'cosign-v2' as SignatureFormat })).toThrow(/^signatureFormat: "cosign-v2" is not valid; allowed: bundle, legacy, bundle\+legacy$/);
   });
 
   test('key-based, audit mode, legacy ClusterPolicy on request, opt-in namespaces, no transparency log', () => {
     const { manifests } = policies({
       signer: ImageSigner.publicKey(PEM),
+      signatureFormat: SignatureFormat.LEGACY,
       mode: PolicyMode.AUDIT,
       requireTransparencyLog: false,
       engines: [PolicyEngine.KYVERNO, PolicyEngine.KYVERNO_CLUSTER_POLICY, PolicyEngine.SIGSTORE],
@@ -88,8 +125,9 @@ describe('ImageSignaturePolicy', () => {
 
   test('Gatekeeper + Ratify: one ConstraintTemplate per app, a constraint per repository, Ratify cosign verifier and key provider', () => {
     const chart = Testing.chart();
-    new ImageSignaturePolicy(chart, 'a', { repository: 'registry.example.com/acme/orders', signer: ImageSigner.publicKey(PEM), engines: [PolicyEngine.GATEKEEPER_RATIFY], requireTransparencyLog: false });
-    new ImageSignaturePolicy(chart, 'b', { repository: 'registry.example.com/acme/billing', signer: KEYLESS, engines: [PolicyEngine.GATEKEEPER_RATIFY], mode: PolicyMode.AUDIT });
+    const legacy = SignatureFormat.LEGACY;
+    new ImageSignaturePolicy(chart, 'a', { repository: 'registry.example.com/acme/orders', signer: ImageSigner.publicKey(PEM), engines: [PolicyEngine.GATEKEEPER_RATIFY], requireTransparencyLog: false, signatureFormat: legacy });
+    new ImageSignaturePolicy(chart, 'b', { repository: 'registry.example.com/acme/billing', signer: KEYLESS, engines: [PolicyEngine.GATEKEEPER_RATIFY], mode: PolicyMode.AUDIT, signatureFormat: legacy });
     const manifests = Testing.synth(chart);
     expect(manifests.filter((m) => m.kind === 'ConstraintTemplate')).toHaveLength(1);
     const constraints = manifests.filter((m) => m.kind === 'GoldenGoSignedImages');
@@ -133,7 +171,7 @@ describe('ImageSignaturePolicy', () => {
     const image = ImageReference.fromDigest('registry.example.com/acme/orders', DIGEST, '1.4.2');
     const names = ['ledger-entries-export-worker', 'ledger-entries-export-worker-b'].map((name) => {
       const svc = new GoMicroservice(chart, name, { image, signer: KEYLESS });
-      ImageSignaturePolicy.forService(chart, `${name}-policy`, svc, { engines: [PolicyEngine.GATEKEEPER_RATIFY] });
+      ImageSignaturePolicy.forService(chart, `${name}-policy`, svc, { engines: [PolicyEngine.GATEKEEPER_RATIFY], signatureFormat: SignatureFormat.LEGACY });
       return name;
     });
     const constraints = Testing.synth(chart).filter((m) => m.kind === 'GoldenGoSignedImages').map((m) => m.metadata.name);
@@ -147,7 +185,7 @@ describe('ImageSignaturePolicy', () => {
 
   test('errors', () => {
     const chart = Testing.chart();
-    expect(() => new ImageSignaturePolicy(chart, 'g', { repository: 'registry.example.com/acme/orders', signer: KEYLESS, engines: [PolicyEngine.GATEKEEPER_RATIFY], name: `x${'-y'.repeat(40)}` }))
+    expect(() => new ImageSignaturePolicy(chart, 'g', { repository: 'registry.example.com/acme/orders', signer: KEYLESS, engines: [PolicyEngine.GATEKEEPER_RATIFY], signatureFormat: SignatureFormat.LEGACY, name: `x${'-y'.repeat(40)}` }))
       .toThrow(/^name: .* is not valid; allowed: at most 63 characters with PolicyEngine\.GATEKEEPER_RATIFY/);
     expect(() => new ImageSignaturePolicy(chart, 'a', { repository: 'registry.example.com/acme/orders:1.0', signer: KEYLESS })).toThrow(/^repository: "registry\.example\.com\/acme\/orders:1\.0" is not valid; allowed: an image repository without tag or digest/);
     expect(() => new ImageSignaturePolicy(chart, 'b', { repository: 'registry.example.com/acme/orders', signer: KEYLESS, engines: [] })).toThrow(/^engines: \[\] is not valid/);
@@ -164,68 +202,137 @@ describe('the image pipeline (golden-go publish)', () => {
     return { dir, imageJson: path.join(dir, 'image.json') };
   }
 
-  test('buildah: build, push, SBOM, attest, sign and record, with the exact commands', () => {
-    const { dir, imageJson } = fixture();
-    const calls: string[][] = [];
-    const run: Runner = (cmd, args) => {
-      calls.push([cmd, ...args]);
+  /** A runner that records every command and answers like the tools would; `absent` tools fail as if not on PATH. */
+  function recorder(calls: string[][], absent: string[] = []): Runner {
+    return (cmd, args, env) => {
+      calls.push([cmd, ...args, ...(env && Object.keys(env).length ? [`env:${Object.keys(env).sort().join(',')}`] : [])]);
+      if (absent.includes(cmd)) throw new Error(`${cmd}: spawnSync ${cmd} ENOENT`);
+      if (cmd === 'cosign' && args[0] === 'version') return COSIGN_VERSION;
+      if (cmd === 'syft' && args[0] === 'version') return 'Application:   syft\nVersion:       1.57.2\n';
       if (cmd === 'podman' && args[0] === 'push') fs.writeFileSync(args[args.indexOf('--digestfile') + 1], DIGEST);
       if (cmd === 'podman' && args[0] === 'create') return 'ctr123\n';
-      if (cmd === 'go') return BUILD_INFO;
-      return '';
-    };
-    const record = publish({
-      imageJson,
-      engine: 'buildah',
-      repository: '127.0.0.1:5000/acme/orders',
-      key: 'cosign.key',
-      buildArgs: { GOPROXY: 'off', BUILDER_IMAGE: 'localhost/golang:1.26' },
-      insecureRegistry: true,
-      transparencyLog: false,
-      record: path.join(dir, 'image.lock.json'),
-      sbom: path.join(dir, 'sbom.spdx.json'),
-      go: 'go',
-    }, run);
-    expect(record).toEqual({ repository: '127.0.0.1:5000/acme/orders', tag: '1.4.2', digest: DIGEST, sbom: 'sbom.spdx.json', signature: 'key' });
-    expect(calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['buildah bud', 'podman push', 'podman create', 'podman cp', 'podman rm', 'go version', 'cosign attest', 'cosign sign']);
-    const bud = calls[0];
-    expect(bud).toEqual(expect.arrayContaining(['--build-arg', 'GOPROXY=off', '--build-arg', 'BUILDER_IMAGE=localhost/golang:1.26', '--tag', '127.0.0.1:5000/acme/orders:1.4.2', '--timestamp', '1700000000']));
-    expect(bud[bud.length - 1]).toBe('services/orders');
-    expect(calls[6]).toEqual(['cosign', 'attest', '--key', 'cosign.key', '--tlog-upload=false', '--allow-http-registry', '--allow-insecure-registry', '--yes',
-      '--type', 'spdxjson', '--predicate', path.join(dir, 'sbom.spdx.json'), `127.0.0.1:5000/acme/orders@${DIGEST}`]);
-    expect(calls[7]).toEqual(['cosign', 'sign', '--key', 'cosign.key', '--tlog-upload=false', '--allow-http-registry', '--allow-insecure-registry', '--yes', `127.0.0.1:5000/acme/orders@${DIGEST}`]);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'sbom.spdx.json'), 'utf8')).packages[0].versionInfo).toBe('1.4.2');
-    // The manifests pin exactly the recorded digest.
-    expect(ImageReference.fromBuildRecord(path.join(dir, 'image.lock.json')).toString()).toBe(`127.0.0.1:5000/acme/orders:1.4.2@${DIGEST}`);
-  });
-
-  test('docker: buildx pushes, the digest comes from the metadata file; keyless signing with the transparency log', () => {
-    const { dir, imageJson } = fixture();
-    const calls: string[][] = [];
-    const run: Runner = (cmd, args) => {
-      calls.push([cmd, ...args]);
       if (cmd === 'docker' && args[0] === 'buildx') fs.writeFileSync(args[args.indexOf('--metadata-file') + 1], JSON.stringify({ 'containerimage.digest': DIGEST }));
       if (cmd === 'docker' && args[0] === 'create') return 'ctr\n';
       if (cmd === 'go') return BUILD_INFO;
       return '';
     };
-    const record = publish({ imageJson, engine: 'docker', buildArgs: {}, insecureRegistry: false, transparencyLog: true, record: path.join(dir, 'r.json'), sbom: path.join(dir, 's.json'), go: 'go' }, run);
+  }
+  const keyed = (dir: string, imageJson: string) => ({
+    imageJson,
+    engine: 'buildah' as const,
+    repository: '127.0.0.1:5000/acme/orders',
+    key: 'cosign.key',
+    buildArgs: { GOPROXY: 'off', BUILDER_IMAGE: 'localhost/golang:1.26' },
+    insecureRegistry: true,
+    transparencyLog: false,
+    record: path.join(dir, 'image.lock.json'),
+    sbom: path.join(dir, 'sbom.spdx.json'),
+    go: 'go',
+  });
+  const PINNED = `127.0.0.1:5000/acme/orders@${DIGEST}`;
+  const LOCAL = ['--key', 'cosign.key', '--tlog-upload=false', '--allow-http-registry', '--allow-insecure-registry', '--yes'];
+
+  test('buildah: build, push, syft SBOMs, attest, sign (Sigstore bundles) and record, with the exact commands', () => {
+    const { dir, imageJson } = fixture();
+    const calls: string[][] = [];
+    const record = publish(keyed(dir, imageJson), recorder(calls));
+    expect(record).toEqual({
+      repository: '127.0.0.1:5000/acme/orders',
+      tag: '1.4.2',
+      digest: DIGEST,
+      sbom: 'sbom.spdx.json',
+      cyclonedx: 'sbom.cdx.json',
+      sbomTool: 'syft 1.57.2',
+      signature: 'key',
+      signatureFormat: 'bundle',
+    });
+    expect(calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['cosign version', 'buildah bud', 'podman push', 'syft version', 'syft scan', 'cosign attest', 'cosign attest', 'cosign sign']);
+    const bud = calls[1];
+    expect(bud).toEqual(expect.arrayContaining(['--build-arg', 'GOPROXY=off', '--build-arg', 'BUILDER_IMAGE=localhost/golang:1.26', '--tag', '127.0.0.1:5000/acme/orders:1.4.2', '--timestamp', '1700000000']));
+    expect(bud[bud.length - 1]).toBe('services/orders');
+    // syft reads the pushed digest from the registry (plain HTTP here): the SBOM describes exactly what was signed.
+    expect(calls[4]).toEqual(['syft', 'scan', `registry:${PINNED}`, '-q', '-o', `spdx-json@2.3=${path.join(dir, 'sbom.spdx.json')}`, '-o', `cyclonedx-json@1.6=${path.join(dir, 'sbom.cdx.json')}`,
+      'env:SYFT_REGISTRY_INSECURE_SKIP_TLS_VERIFY,SYFT_REGISTRY_INSECURE_USE_HTTP']);
+    // No Rekor: cosign v3 refuses --tlog-upload=false with its TUF signing config, so that is off too.
+    expect(calls[5]).toEqual(['cosign', 'attest', '--use-signing-config=false', ...LOCAL, '--type', 'spdxjson', '--predicate', path.join(dir, 'sbom.spdx.json'), PINNED]);
+    expect(calls[6]).toEqual(['cosign', 'attest', '--use-signing-config=false', ...LOCAL, '--type', 'cyclonedx', '--predicate', path.join(dir, 'sbom.cdx.json'), PINNED]);
+    expect(calls[7]).toEqual(['cosign', 'sign', '--use-signing-config=false', ...LOCAL, PINNED]);
+    // The manifests pin exactly the recorded digest.
+    expect(ImageReference.fromBuildRecord(path.join(dir, 'image.lock.json')).toString()).toBe(`127.0.0.1:5000/acme/orders:1.4.2@${DIGEST}`);
+  });
+
+  test('legacy layout, and both layouts for a migration: the same attestations and signature per layout', () => {
+    const { dir, imageJson } = fixture();
+    const legacy: string[][] = [];
+    expect(publish({ ...keyed(dir, imageJson), signatureFormat: SignatureFormat.LEGACY }, recorder(legacy)).signatureFormat).toBe('legacy');
+    const LEGACY = ['--new-bundle-format=false', '--use-signing-config=false'];
+    expect(legacy.filter((c) => c[0] === 'cosign' && c[1] !== 'version')).toEqual([
+      ['cosign', 'attest', ...LEGACY, ...LOCAL, '--type', 'spdxjson', '--predicate', path.join(dir, 'sbom.spdx.json'), PINNED],
+      ['cosign', 'attest', ...LEGACY, ...LOCAL, '--type', 'cyclonedx', '--predicate', path.join(dir, 'sbom.cdx.json'), PINNED],
+      ['cosign', 'sign', ...LEGACY, ...LOCAL, PINNED],
+    ]);
+    const both: string[][] = [];
+    expect(publish({ ...keyed(dir, imageJson), signatureFormat: SignatureFormat.BUNDLE_AND_LEGACY }, recorder(both)).signatureFormat).toBe('bundle+legacy');
+    expect(both.filter((c) => c[0] === 'cosign' && c[1] !== 'version').map((c) => `${c[1]} ${c[2]} ${c.includes('--type') ? c[c.indexOf('--type') + 1] : ''}`.trim())).toEqual([
+      'attest --use-signing-config=false spdxjson', 'attest --use-signing-config=false cyclonedx', 'sign --use-signing-config=false',
+      'attest --new-bundle-format=false spdxjson', 'attest --new-bundle-format=false cyclonedx', 'sign --new-bundle-format=false',
+    ]);
+    expect(() => publish({ ...keyed(dir, imageJson), signatureFormat: 'v2' as SignatureFormat }, recorder([]))).toThrow(/^signatureFormat: "v2" is not valid; allowed: bundle, legacy, bundle\+legacy$/);
+  });
+
+  test('cosign v2 is refused before anything is built', () => {
+    const { dir, imageJson } = fixture();
+    const calls: string[][] = [];
+    const v2: Runner = (cmd, args, env) => (cmd === 'cosign' && args[0] === 'version' ? (calls.push([cmd, ...args]), 'GitVersion:    v2.6.5\n') : recorder(calls)(cmd, args, env));
+    expect(() => publish(keyed(dir, imageJson), v2)).toThrow(/^publish needs cosign v3 \(scripts\/install-tools\.sh installs it\); `cosign version` says: GitVersion: {4}v2\.6\.5$/);
+    expect(calls).toEqual([['cosign', 'version']]);
+  });
+
+  test('without syft: a loud warning and the Go-modules-only SBOM from go version -m; with CI=true an error', () => {
+    const { dir, imageJson } = fixture();
+    const ci = process.env.CI;
+    try {
+      delete process.env.CI;
+      const calls: string[][] = [];
+      const logs: string[] = [];
+      const record = publish(keyed(dir, imageJson), recorder(calls, ['syft']), (s) => logs.push(s));
+      expect(record).toMatchObject({ sbom: 'sbom.spdx.json', sbomTool: 'go version -m' });
+      expect(record.cyclonedx).toBeUndefined();
+      expect(logs).toContainEqual(expect.stringMatching(/^######## WARNING: syft \(syft\) is not usable: syft: spawnSync syft ENOENT: the SBOM lists the binary's Go modules only/));
+      expect(calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['cosign version', 'buildah bud', 'podman push', 'syft version', 'podman create', 'podman cp', 'podman rm', 'go version',
+        'cosign attest', 'cosign sign']);
+      expect(calls[4]).toEqual(['podman', 'create', '--tls-verify=false', PINNED]);
+      const sbom = JSON.parse(fs.readFileSync(path.join(dir, 'sbom.spdx.json'), 'utf8'));
+      expect(sbom.packages[0].versionInfo).toBe('1.4.2');
+      expect(sbom).toEqual(JSON.parse(GoSbom.fromBuildInfo(BUILD_INFO, { name: '127.0.0.1:5000/acme/orders', version: '1.4.2', sourceDateEpoch: 1700000000, imageDigest: DIGEST })));
+
+      process.env.CI = 'true';
+      const inCi: string[][] = [];
+      expect(() => publish(keyed(dir, imageJson), recorder(inCi, ['syft']))).toThrow(/^syft \(syft\) is not usable: .*; with CI=true the Go-modules-only SBOM is not accepted/);
+      expect(inCi.some((c) => c[0] === 'cosign' && c[1] !== 'version')).toBe(false);
+    } finally {
+      if (ci === undefined) delete process.env.CI;
+      else process.env.CI = ci;
+    }
+  });
+
+  test('docker: buildx pushes, the digest comes from the metadata file; keyless bundle signing with the transparency log', () => {
+    const { dir, imageJson } = fixture();
+    const calls: string[][] = [];
+    const record = publish({ imageJson, engine: 'docker', buildArgs: {}, insecureRegistry: false, transparencyLog: true, record: path.join(dir, 'r.json'), sbom: path.join(dir, 's.json'), go: 'go' },
+      recorder(calls));
     expect(record.repository).toBe('registry.example.com/acme/orders');
-    expect(calls[0]).toEqual(expect.arrayContaining(['--platform', 'linux/amd64,linux/arm64', '--output', 'type=image,name=registry.example.com/acme/orders:1.4.2,push=true,rewrite-timestamp=true']));
+    expect(calls[1]).toEqual(expect.arrayContaining(['--platform', 'linux/amd64,linux/arm64', '--output', 'type=image,name=registry.example.com/acme/orders:1.4.2,push=true,rewrite-timestamp=true']));
+    expect(calls.find((c) => c[0] === 'syft' && c[1] === 'scan')).toEqual(['syft', 'scan', `registry:registry.example.com/acme/orders@${DIGEST}`, '-q',
+      '-o', `spdx-json@2.3=${path.join(dir, 's.json')}`, '-o', `cyclonedx-json@1.6=${path.join(dir, 'sbom.cdx.json')}`]);
+    // Keyless with Rekor: cosign v3's defaults (bundle, the public-good signing config from TUF).
     expect(calls.find((c) => c[1] === 'sign')).toEqual(['cosign', 'sign', '--yes', `registry.example.com/acme/orders@${DIGEST}`]);
   });
 
   describe('with the vulnerability gate', () => {
     const RECORDED = fs.readFileSync(path.join(__dirname, 'fixtures', 'vulnapp', 'govulncheck.json'), 'utf8');
     function runner(calls: string[][]): Runner {
-      return (cmd, args) => {
-        calls.push([cmd, ...args]);
-        if (cmd === 'govulncheck') return RECORDED;
-        if (cmd === 'podman' && args[0] === 'push') fs.writeFileSync(args[args.indexOf('--digestfile') + 1], DIGEST);
-        if (cmd === 'podman' && args[0] === 'create') return 'ctr123\n';
-        if (cmd === 'go') return BUILD_INFO;
-        return '';
-      };
+      return (cmd, args, env) => (cmd === 'govulncheck' ? (calls.push([cmd, ...args]), RECORDED) : recorder(calls)(cmd, args, env));
     }
     const options = (dir: string, imageJson: string) => ({
       imageJson,
@@ -254,12 +361,13 @@ describe('the image pipeline (golden-go publish)', () => {
       const calls: string[][] = [];
       const logs: string[] = [];
       const record = publish({ ...options(dir, imageJson), vulnerabilityGate: { module: 'services/orders', allow: { 'GO-2099-0001': 'only constant input' } } }, runner(calls), (s) => logs.push(s));
-      expect(calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['govulncheck -format', 'buildah bud', 'podman push', 'podman create', 'podman cp', 'podman rm', 'go version',
-        'cosign attest', 'cosign attest', 'cosign sign']);
+      expect(calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['govulncheck -format', 'cosign version', 'buildah bud', 'podman push', 'syft version', 'syft scan',
+        'cosign attest', 'cosign attest', 'cosign attest', 'cosign sign']);
       const vex = path.join(dir, 'vex.openvex.json');
       const pinned = `127.0.0.1:5000/acme/orders@${DIGEST}`;
-      expect(calls[7]).toEqual(['cosign', 'attest', '--key', 'cosign.key', '--tlog-upload=false', '--yes', '--type', 'spdxjson', '--predicate', path.join(dir, 'sbom.spdx.json'), pinned]);
-      expect(calls[8]).toEqual(['cosign', 'attest', '--key', 'cosign.key', '--tlog-upload=false', '--yes', '--type', 'openvex', '--predicate', vex, pinned]);
+      const cosign = ['--use-signing-config=false', '--key', 'cosign.key', '--tlog-upload=false', '--yes'];
+      expect(calls[6]).toEqual(['cosign', 'attest', ...cosign, '--type', 'spdxjson', '--predicate', path.join(dir, 'sbom.spdx.json'), pinned]);
+      expect(calls[8]).toEqual(['cosign', 'attest', ...cosign, '--type', 'openvex', '--predicate', vex, pinned]);
       const doc = JSON.parse(fs.readFileSync(vex, 'utf8'));
       expect(doc.statements.map((st: any) => [st.vulnerability.name, st.status, st.justification, st.products[0]['@id']])).toEqual([
         ['GO-2099-0002', 'not_affected', 'vulnerable_code_not_in_execute_path', `pkg:oci/orders@${encodeURIComponent(DIGEST)}?repository_url=127.0.0.1%3A5000%2Facme%2Forders`],
@@ -273,7 +381,10 @@ describe('the image pipeline (golden-go publish)', () => {
   test('a push without a digest and a broken build record are errors', () => {
     const { dir, imageJson } = fixture();
     expect(() => publish({ imageJson, engine: 'buildah', buildArgs: {}, insecureRegistry: false, transparencyLog: true, record: path.join(dir, 'r'), sbom: path.join(dir, 's'), go: 'go' },
-      (cmd, args) => { if (cmd === 'podman' && args[0] === 'push') fs.writeFileSync(args[args.indexOf('--digestfile') + 1], ''); return ''; })).toThrow(/publish: the push reported no digest/);
+      (cmd, args) => {
+        if (cmd === 'podman' && args[0] === 'push') fs.writeFileSync(args[args.indexOf('--digestfile') + 1], '');
+        return cmd === 'cosign' ? COSIGN_VERSION : '';
+      })).toThrow(/publish: the push reported no digest/);
     fs.writeFileSync(path.join(dir, 'bad.json'), '{"tag":"1"}');
     expect(() => ImageReference.fromBuildRecord(path.join(dir, 'bad.json'))).toThrow(/is not a build record: it needs "repository" and "digest"/);
     expect(() => ImageReference.fromBuildRecord(path.join(dir, 'missing.json'))).toThrow(/cannot read the build record/);

@@ -6,17 +6,25 @@ import { audit } from '../checklist/audit';
 import { packageVersion } from '../checklist/engine';
 import { failingErrors, formatFinding, renderJson, renderMarkdown, renderSarif } from '../checklist/findings';
 import { publish, PublishOptions } from '../publish/publish';
+import { checkSignatureFormat } from '../publish/signature-format';
 import { VULN_SEVERITIES } from '../publish/vuln-gate';
 
 const PUBLISH_USAGE = `usage: golden-go publish --image-json dist/svc/image.json [--engine buildah|docker]
        [--repository REPO] [--tag TAG] [--key cosign.key] [--build-arg K=V]... [--insecure-registry]
-       [--no-tlog] [--record image.lock.json] [--sbom sbom.spdx.json] [--go go]
+       [--no-tlog] [--record image.lock.json] [--sbom sbom.spdx.json] [--cyclonedx sbom.cdx.json]
+       [--syft syft] [--go go] [--signature-format bundle|legacy|bundle+legacy]
        [--vuln-module DIR [--vuln-db URL|DIR] [--vuln-fail-on low|moderate|high|critical]
         [--vuln-allow ID=REASON]... [--vex vex.openvex.json] [--govulncheck govulncheck]]
 
-The image pipeline: builds with the generated command, pushes, writes an SPDX SBOM of the binary's
-modules, attaches it as a signed attestation, signs the pushed digest with cosign (a key, or keyless
-OIDC without --key), and records repository/tag/digest for ImageReference.fromBuildRecord().
+The image pipeline: builds with the generated command, pushes, catalogs the pushed image with syft
+(SPDX 2.3 and CycloneDX 1.6: the binary's Go modules and the base image's packages and files),
+attaches both as signed attestations, signs the pushed digest with cosign v3 (a key, or keyless OIDC
+without --key), and records repository/tag/digest for ImageReference.fromBuildRecord(). Without
+syft the SPDX SBOM lists the binary's Go modules only (go version -m), with a warning; with CI=true
+that is an error.
+--signature-format (default bundle): Sigstore bundles stored as OCI referrers of the digest (the
+referrers tag sha256-<hex> on a registry without the referrers API); legacy: the .sig/.att tags of
+cosign v2; bundle+legacy: both, while admission policies move from one to the other.
 
 With --vuln-module, govulncheck scans that Go module in source mode first (call-graph reachability;
 database --vuln-db, default https://vuln.go.dev). A called vulnerability at or above --vuln-fail-on
@@ -161,6 +169,9 @@ function parsePublish(argv: string[]): PublishOptions {
       case '--key': o.key = value(); break;
       case '--record': o.record = value(); break;
       case '--sbom': o.sbom = value(); break;
+      case '--cyclonedx': o.cyclonedx = value(); break;
+      case '--syft': o.syft = value(); break;
+      case '--signature-format': o.signatureFormat = checkSignatureFormat(value(), '--signature-format'); break;
       case '--go': o.go = value(); break;
       case '--insecure-registry': o.insecureRegistry = true; break;
       case '--no-tlog': o.transparencyLog = false; break;

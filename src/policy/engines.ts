@@ -2,6 +2,7 @@
 import { ApiObjectProps } from 'cdk8s';
 import { GATEKEEPER_KIND, GATEKEEPER_REGO } from './gatekeeper';
 import { ImageSigner } from '../publish/image-signer';
+import { SignatureFormat } from '../publish/signature-format';
 
 /** What every engine's policy says, validated once by ImageSignaturePolicy. */
 export interface PolicyModel {
@@ -11,12 +12,18 @@ export interface PolicyModel {
   readonly signer: ImageSigner;
   readonly enforce: boolean;
   readonly requireTransparencyLog: boolean;
+  /** The layouts an image may be signed in (one, or both during a migration), bundle first. */
+  readonly formats: SignatureFormat[];
   readonly labels: Record<string, string>;
 }
 
 const keyless = (m: PolicyModel) => m.signer.mode === 'keyless';
 
-/** Kyverno `ImageValidatingPolicy` (policies.kyverno.io/v1). */
+/**
+ * Kyverno `ImageValidatingPolicy` (policies.kyverno.io/v1). It has no format field: Kyverno (1.19,
+ * `pkg/image/verifiers/ivpol/cosign`) looks for Sigstore bundles among the image's referrers first and
+ * verifies the legacy `.sig` tag only when it finds none, so one attestor serves both layouts.
+ */
 export function kyvernoImageValidatingPolicy(m: PolicyModel): ApiObjectProps {
   const s = m.signer;
   return {
@@ -47,6 +54,9 @@ export function kyvernoImageValidatingPolicy(m: PolicyModel): ApiObjectProps {
 export function kyvernoClusterPolicy(m: PolicyModel): ApiObjectProps {
   const s = m.signer;
   const rekor = m.requireTransparencyLog ? {} : { rekor: { ignoreTlog: true } };
+  // A key signature made without Rekor has no observer timestamp; Kyverno's bundle verifier demands one
+  // (and fetches the public-good trusted root) unless SCTs are ignored too. A key has no SCT anyway.
+  const keyWithoutTlog = m.requireTransparencyLog ? {} : { ctlog: { ignoreSCT: true } };
   return {
     apiVersion: 'kyverno.io/v1',
     kind: 'ClusterPolicy',
@@ -59,6 +69,8 @@ export function kyvernoClusterPolicy(m: PolicyModel): ApiObjectProps {
         match: { any: [{ resources: { kinds: ['Pod'] } }] },
         verifyImages: [{
           imageReferences: m.imageGlobs,
+          // One type per rule, and the rules of a policy must all pass: a migration dual-signs instead.
+          type: m.formats[0] === SignatureFormat.BUNDLE ? 'SigstoreBundle' : 'Cosign',
           failureAction: m.enforce ? 'Enforce' : 'Audit',
           mutateDigest: true,
           verifyDigest: true,
@@ -66,7 +78,7 @@ export function kyvernoClusterPolicy(m: PolicyModel): ApiObjectProps {
           attestors: [{
             entries: [keyless(m)
               ? { keyless: { issuer: s.issuer, subject: s.subject, ...rekor } }
-              : { keys: { publicKeys: s.publicKeyPem, ...rekor } }],
+              : { keys: { publicKeys: s.publicKeyPem, ...rekor, ...keyWithoutTlog } }],
           }],
         }],
       }],
@@ -150,9 +162,14 @@ export function sigstoreClusterImagePolicy(m: PolicyModel): ApiObjectProps {
     spec: {
       mode: m.enforce ? 'enforce' : 'warn',
       images: m.imageGlobs.map((glob) => ({ glob })),
-      authorities: [keyless(m)
-        ? { name: 'golden', keyless: { url: 'https://fulcio.sigstore.dev', identities: [{ issuer: s.issuer, subject: s.subject }] } }
-        : { name: 'golden', key: { data: s.publicKeyPem, hashAlgorithm: 'sha256' } }],
+      // Any authority of a policy may pass: one per accepted format.
+      authorities: m.formats.map((format) => ({
+        name: m.formats.length > 1 ? `golden-${format}` : 'golden',
+        ...(keyless(m)
+          ? { keyless: { url: 'https://fulcio.sigstore.dev', identities: [{ issuer: s.issuer, subject: s.subject }] } }
+          : { key: { data: s.publicKeyPem, hashAlgorithm: 'sha256' } }),
+        signatureFormat: format,
+      })),
     },
   };
 }

@@ -10,6 +10,7 @@ import { DNS_LABEL, REPOSITORY } from '../core/constants';
 import { invalidValue } from '../core/errors';
 import { ImageReference } from '../image/image-reference';
 import { ImageSigner } from '../publish/image-signer';
+import { checkSignatureFormat, SignatureFormat, signatureFormats } from '../publish/signature-format';
 
 /** Admission engines `ImageSignaturePolicy` can emit policies for. */
 export enum PolicyEngine {
@@ -68,6 +69,15 @@ export interface ImageSignaturePolicyProps {
    * @default true
    */
   readonly requireTransparencyLog?: boolean;
+  /**
+   * The layout `golden-go publish` signed in (its `--signature-format`): Sigstore bundles as OCI
+   * referrers (cosign v3), the legacy `.sig` tag, or either during a migration. Engines that cannot
+   * verify a format are refused at synth: Gatekeeper + Ratify (v1) reads only the legacy layout, the
+   * policy-controller (v0.15) verifies bundles only for keyless signers, and a Kyverno ClusterPolicy
+   * checks one layout per rule.
+   * @default SignatureFormat.BUNDLE
+   */
+  readonly signatureFormat?: SignatureFormat;
 }
 
 /**
@@ -102,6 +112,11 @@ export interface ServiceSignaturePolicyOptions {
    * @default true
    */
   readonly requireTransparencyLog?: boolean;
+  /**
+   * The layout the image was signed in.
+   * @default SignatureFormat.BUNDLE
+   */
+  readonly signatureFormat?: SignatureFormat;
 }
 
 
@@ -191,6 +206,23 @@ function policyModel(props: ImageSignaturePolicyProps, engines: PolicyEngine[]):
     signer: props.signer,
     enforce: (props.mode ?? PolicyMode.ENFORCE) === PolicyMode.ENFORCE,
     requireTransparencyLog: props.requireTransparencyLog ?? true,
+    formats: verifiableFormats(props.signatureFormat ?? SignatureFormat.BUNDLE, props.signer, engines),
     labels: { 'app.kubernetes.io/managed-by': 'golden-go', 'app.kubernetes.io/component': 'image-signature-policy' },
   };
+}
+
+/** The formats of `signatureFormat`, refused where an engine could never admit an image signed that way. */
+function verifiableFormats(format: SignatureFormat, signer: ImageSigner, engines: PolicyEngine[]): SignatureFormat[] {
+  const formats = signatureFormats(checkSignatureFormat(format, 'signatureFormat'));
+  const refuse = (engine: string, why: string) => new Error(`signatureFormat: ${JSON.stringify(format)} cannot be verified by ${engine}: ${why}`);
+  if (engines.includes(PolicyEngine.GATEKEEPER_RATIFY) && formats.includes(SignatureFormat.BUNDLE)) {
+    throw refuse('PolicyEngine.GATEKEEPER_RATIFY', 'Ratify v1\'s cosign verifier reads only the legacy .sig layout; sign and verify with SignatureFormat.LEGACY');
+  }
+  if (engines.includes(PolicyEngine.SIGSTORE) && signer.mode === 'key' && formats.includes(SignatureFormat.BUNDLE)) {
+    throw refuse('PolicyEngine.SIGSTORE with a key', 'the policy-controller (v0.15) verifies Sigstore bundles only for keyless authorities; use SignatureFormat.LEGACY, a keyless signer, or PolicyEngine.KYVERNO');
+  }
+  if (engines.includes(PolicyEngine.KYVERNO_CLUSTER_POLICY) && formats.length > 1) {
+    throw refuse('PolicyEngine.KYVERNO_CLUSTER_POLICY', 'a verifyImages rule checks one layout (type Cosign or SigstoreBundle) and every rule must pass; dual-sign with publish and pick one here, or use PolicyEngine.KYVERNO');
+  }
+  return formats;
 }

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { defaultRunner, Runner } from './runner';
 import { GoSbom } from './sbom';
+import { checkSignatureFormat, SignatureFormat, signatureFormats } from './signature-format';
 import { describeFinding, gateFailureMessage, renderOpenVex, runVulnerabilityGate, VulnerabilityGateOptions } from './vuln-gate';
 import { DIGEST } from '../core/constants';
 
@@ -30,10 +31,20 @@ export interface PublishOptions {
   readonly transparencyLog: boolean;
   /** Where to write the build record. */
   readonly record: string;
-  /** Where to write the SPDX SBOM. */
+  /** Where to write the SPDX 2.3 SBOM. */
   readonly sbom: string;
-  /** The Go toolchain that reads the binary's build info. */
+  /** Where to write the CycloneDX 1.6 SBOM (syft only); default: `sbom.cdx.json` beside the SPDX one. */
+  readonly cyclonedx?: string;
+  /**
+   * syft, which catalogs the whole pushed image (the binary's Go modules and the base image's files and
+   * packages); default `syft` on PATH. Without it the SBOM falls back to the binary's `go version -m`
+   * module list (Go modules only), with a warning, and with CI=true that is an error.
+   */
+  readonly syft?: string;
+  /** The Go toolchain that reads the binary's build info (the fallback SBOM). */
   readonly go: string;
+  /** The layout of signatures and attestations; default `SignatureFormat.BUNDLE` (cosign v3). */
+  readonly signatureFormat?: SignatureFormat;
   /**
    * govulncheck on the module before the build: reachable vulnerabilities fail the publish; the present
    * but unreachable ones are attested as an OpenVEX document. Off without it.
@@ -48,8 +59,15 @@ export interface BuildRecord {
   readonly repository: string;
   readonly tag: string;
   readonly digest: string;
+  /** The SPDX SBOM file. */
   readonly sbom: string;
+  /** The CycloneDX SBOM file (syft only). */
+  readonly cyclonedx?: string;
+  /** What wrote the SBOMs: `syft <version>`, or `go version -m` (Go modules only). */
+  readonly sbomTool: string;
   readonly signature: string;
+  /** The layout the signatures and attestations were written in. */
+  readonly signatureFormat: SignatureFormat;
   /** The OpenVEX document attested, when the gate found vulnerabilities no call path reaches. */
   readonly vex?: string;
 }
@@ -90,9 +108,7 @@ export function publish(o: PublishOptions, run: Runner = defaultRunner, log: (s:
   const repository = o.repository ?? defaultRepo;
   const tag = o.tag ?? image.buildArgs?.VERSION ?? 'dev';
   const ref = `${repository}:${tag}`;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-publish-'));
-  const tls = o.insecureRegistry ? ['--tls-verify=false'] : [];
-  let digest: string;
+  const format = checkSignatureFormat(o.signatureFormat ?? SignatureFormat.BUNDLE, 'signatureFormat');
 
   // The gate runs first: a reachable vulnerability stops the publish before anything is built or pushed.
   const gate = o.vulnerabilityGate && runVulnerabilityGate(o.vulnerabilityGate, run);
@@ -104,6 +120,49 @@ export function publish(o: PublishOptions, run: Runner = defaultRunner, log: (s:
     log(`vulnerability gate: passed (${gate.notReachable.length} present but not reachable)`);
   }
 
+  requireCosignV3(run);
+  const digest = buildAndPush(o, base, ref, run, log);
+  if (!DIGEST.test(digest ?? '')) throw new Error(`publish: the push reported no digest for ${ref}`);
+  const pinned = `${repository}@${digest}`;
+
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-publish-'));
+  const sboms = writeSboms(o, {
+    cli: o.engine === 'buildah' ? 'podman' : 'docker',
+    pinned,
+    repository,
+    tag,
+    digest,
+    work,
+    sourceDateEpoch: Number(image.buildArgs?.SOURCE_DATE_EPOCH ?? 0),
+  }, run, log);
+  let vex: string | undefined;
+  if (gate?.notReachable.length) {
+    vex = o.vex ?? path.join(path.dirname(o.sbom), 'vex.openvex.json');
+    fs.writeFileSync(vex, renderOpenVex(gate.notReachable, { repository, digest, timestamp: Number(image.buildArgs?.SOURCE_DATE_EPOCH ?? 0) }));
+  }
+  const predicates: Predicate[] = [...sboms.predicates, ...(vex ? [{ type: 'openvex', file: vex }] : [])];
+  signAndAttest(o, format, pinned, predicates, run, log);
+
+  const record: BuildRecord = {
+    repository,
+    tag,
+    digest,
+    sbom: path.basename(o.sbom),
+    ...(sboms.cyclonedx ? { cyclonedx: path.basename(sboms.cyclonedx) } : {}),
+    sbomTool: sboms.tool,
+    signature: o.key ? 'key' : 'keyless',
+    signatureFormat: format,
+    ...(vex ? { vex: path.basename(vex) } : {}),
+  };
+  fs.writeFileSync(o.record, JSON.stringify(record, undefined, 2) + '\n');
+  log(`record: ${o.record}`);
+  return record;
+}
+
+/** Builds with the generated command and pushes; returns the digest the registry reported. */
+function buildAndPush(o: PublishOptions, base: string[], ref: string, run: Runner, log: (s: string) => void): string {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-push-'));
+  const tls = o.insecureRegistry ? ['--tls-verify=false'] : [];
   if (o.engine === 'buildah') {
     const argv = withBuildArgs(base.slice(2), o.buildArgs).map((a, i, all) => (all[i - 1] === '--tag' ? ref : a));
     log(`build: buildah bud … --tag ${ref}`);
@@ -111,50 +170,106 @@ export function publish(o: PublishOptions, run: Runner = defaultRunner, log: (s:
     const digestFile = path.join(work, 'digest');
     log(`push: ${ref}`);
     run('podman', ['push', '-q', ...tls, '--digestfile', digestFile, ref]);
-    digest = fs.readFileSync(digestFile, 'utf8').trim();
-  } else {
-    const metadata = path.join(work, 'buildx-metadata.json');
-    const argv = withBuildArgs(base.slice(3), o.buildArgs)
-      .map((a, i, all) => (all[i - 1] === '--output' ? `type=image,name=${ref},push=true,rewrite-timestamp=true${o.insecureRegistry ? ',registry.insecure=true' : ''}` : a))
-      .map((a, i, all) => (all[i - 1] === '--metadata-file' ? metadata : a));
-    log(`build and push: docker buildx build … ${ref}`);
-    run('docker', ['buildx', 'build', ...argv]);
-    digest = JSON.parse(fs.readFileSync(metadata, 'utf8'))['containerimage.digest'];
+    return fs.readFileSync(digestFile, 'utf8').trim();
   }
-  if (!DIGEST.test(digest ?? '')) throw new Error(`publish: the push reported no digest for ${ref}`);
-  const pinned = `${repository}@${digest}`;
+  const metadata = path.join(work, 'buildx-metadata.json');
+  const argv = withBuildArgs(base.slice(3), o.buildArgs)
+    .map((a, i, all) => (all[i - 1] === '--output' ? `type=image,name=${ref},push=true,rewrite-timestamp=true${o.insecureRegistry ? ',registry.insecure=true' : ''}` : a))
+    .map((a, i, all) => (all[i - 1] === '--metadata-file' ? metadata : a));
+  log(`build and push: docker buildx build … ${ref}`);
+  run('docker', ['buildx', 'build', ...argv]);
+  return JSON.parse(fs.readFileSync(metadata, 'utf8'))['containerimage.digest'];
+}
 
-  // SBOM from the binary's embedded module list (for the build platform's image).
-  const cli = o.engine === 'buildah' ? 'podman' : 'docker';
-  const ctr = run(cli, ['create', ...(o.engine === 'buildah' ? tls : []), pinned]).trim().split('\n').pop()!;
-  const binary = path.join(work, 'app');
+interface PushedImage {
+  readonly cli: string;
+  readonly pinned: string;
+  readonly repository: string;
+  readonly tag: string;
+  readonly digest: string;
+  readonly work: string;
+  readonly sourceDateEpoch: number;
+}
+
+/** A document to attest: cosign's `--type` and the file. */
+interface Predicate {
+  readonly type: string;
+  readonly file: string;
+}
+
+interface Sboms {
+  readonly predicates: Predicate[];
+  readonly cyclonedx?: string;
+  readonly tool: string;
+}
+
+/**
+ * The SBOMs of the pushed image: syft over the whole image (SPDX 2.3 and CycloneDX 1.6), or, without
+ * syft, the binary's Go modules (SPDX only).
+ */
+function writeSboms(o: PublishOptions, img: PushedImage, run: Runner, log: (s: string) => void): Sboms {
+  const syft = o.syft ?? 'syft';
+  let syftVersion: string | undefined;
   try {
-    run(cli, ['cp', `${ctr}:/app`, binary]);
+    syftVersion = /^Version:[ \t]*(.+)$/m.exec(run(syft, ['version']))?.[1].trim() ?? 'unknown';
+  } catch (e) {
+    const why = `syft (${syft}) is not usable: ${(e as Error).message.split('\n')[0]}`;
+    if (process.env.CI === 'true') throw new Error(`${why}; with CI=true the Go-modules-only SBOM is not accepted (install syft: scripts/install-tools.sh)`);
+    log(`######## WARNING: ${why}: the SBOM lists the binary's Go modules only (go version -m), not the base image's packages ########`);
+  }
+  if (syftVersion) {
+    const cyclonedx = o.cyclonedx ?? path.join(path.dirname(o.sbom), 'sbom.cdx.json');
+    // Straight from the registry: the SBOM describes exactly the pushed digest.
+    run(syft, ['scan', `registry:${img.pinned}`, '-q', '-o', `spdx-json@2.3=${o.sbom}`, '-o', `cyclonedx-json@1.6=${cyclonedx}`],
+      o.insecureRegistry ? { SYFT_REGISTRY_INSECURE_USE_HTTP: 'true', SYFT_REGISTRY_INSECURE_SKIP_TLS_VERIFY: 'true' } : {});
+    log(`sbom: ${o.sbom}, ${cyclonedx} (syft ${syftVersion})`);
+    return { predicates: [{ type: 'spdxjson', file: o.sbom }, { type: 'cyclonedx', file: cyclonedx }], cyclonedx, tool: `syft ${syftVersion}` };
+  }
+  const ctr = run(img.cli, ['create', ...(img.cli === 'podman' && o.insecureRegistry ? ['--tls-verify=false'] : []), img.pinned]).trim().split('\n').pop()!;
+  const binary = path.join(img.work, 'app');
+  try {
+    run(img.cli, ['cp', `${ctr}:/app`, binary]);
   } finally {
-    run(cli, ['rm', ctr]);
+    run(img.cli, ['rm', ctr]);
   }
   const buildInfo = run(o.go, ['version', '-m', binary]);
-  fs.writeFileSync(o.sbom, GoSbom.fromBuildInfo(buildInfo, {
-    name: repository, version: tag, sourceDateEpoch: Number(image.buildArgs?.SOURCE_DATE_EPOCH ?? 0), imageDigest: digest,
-  }));
-  log(`sbom: ${o.sbom}`);
+  const options = { name: img.repository, version: img.tag, sourceDateEpoch: img.sourceDateEpoch, imageDigest: img.digest };
+  fs.writeFileSync(o.sbom, GoSbom.fromBuildInfo(buildInfo, options));
+  log(`sbom: ${o.sbom} (go version -m: Go modules only)`);
+  return { predicates: [{ type: 'spdxjson', file: o.sbom }], tool: 'go version -m' };
+}
 
-  const cosign = [...(o.key ? ['--key', o.key] : []), ...(o.transparencyLog ? [] : ['--tlog-upload=false']),
-    ...(o.insecureRegistry ? ['--allow-http-registry', '--allow-insecure-registry'] : []), '--yes'];
-  run('cosign', ['attest', ...cosign, '--type', 'spdxjson', '--predicate', o.sbom, pinned]);
-  log(`attest: SPDX SBOM attached to ${pinned}`);
-  let vex: string | undefined;
-  if (gate?.notReachable.length) {
-    vex = o.vex ?? path.join(path.dirname(o.sbom), 'vex.openvex.json');
-    fs.writeFileSync(vex, renderOpenVex(gate.notReachable, { repository, digest, timestamp: Number(image.buildArgs?.SOURCE_DATE_EPOCH ?? 0) }));
-    run('cosign', ['attest', ...cosign, '--type', 'openvex', '--predicate', vex, pinned]);
-    log(`attest: OpenVEX (${gate.notReachable.length} not reachable) attached to ${pinned}`);
+/**
+ * cosign v3's flags for one layout. The legacy layout and `--tlog-upload=false` both need the
+ * TUF-provided signing config off (cosign refuses either with it); a bundle signed with Rekor keeps it.
+ */
+export function cosignFormatFlags(format: SignatureFormat, transparencyLog: boolean): string[] {
+  if (format === SignatureFormat.LEGACY) return ['--new-bundle-format=false', '--use-signing-config=false'];
+  return transparencyLog ? [] : ['--use-signing-config=false'];
+}
+
+/** cosign v2 writes no bundle by default and knows no signing config: the flags above would mean something else. */
+function requireCosignV3(run: Runner): void {
+  const out = run('cosign', ['version']);
+  const major = /GitVersion:\s*v?(\d+)\./.exec(out)?.[1];
+  if (major === undefined || Number(major) < 3) {
+    throw new Error(`publish needs cosign v3 (scripts/install-tools.sh installs it); \`cosign version\` says: ${out.trim().split('\n').find((l) => l.startsWith('GitVersion')) ?? out.trim().slice(0, 200)}`);
   }
-  run('cosign', ['sign', ...cosign, pinned]);
-  log(`sign: ${pinned}`);
+}
 
-  const record: BuildRecord = { repository, tag, digest, sbom: path.basename(o.sbom), signature: o.key ? 'key' : 'keyless', ...(vex ? { vex: path.basename(vex) } : {}) };
-  fs.writeFileSync(o.record, JSON.stringify(record, undefined, 2) + '\n');
-  log(`record: ${o.record}`);
-  return record;
+/** Attests each predicate and signs the digest, once per layout of `format`; the signature comes last. */
+function signAndAttest(
+  o: PublishOptions, format: SignatureFormat, pinned: string, predicates: Predicate[], run: Runner, log: (s: string) => void,
+): void {
+  const common = [...(o.key ? ['--key', o.key] : []), ...(o.transparencyLog ? [] : ['--tlog-upload=false']),
+    ...(o.insecureRegistry ? ['--allow-http-registry', '--allow-insecure-registry'] : []), '--yes'];
+  for (const f of signatureFormats(format)) {
+    const cosign = [...cosignFormatFlags(f, o.transparencyLog), ...common];
+    for (const p of predicates) {
+      run('cosign', ['attest', ...cosign, '--type', p.type, '--predicate', p.file, pinned]);
+      log(`attest (${f}): ${p.type} ${path.basename(p.file)} attached to ${pinned}`);
+    }
+    run('cosign', ['sign', ...cosign, pinned]);
+    log(`sign (${f}): ${pinned}`);
+  }
 }

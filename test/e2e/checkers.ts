@@ -18,7 +18,7 @@ const POD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'
  * `test` when the checker is installed; otherwise `test.skip` with a loud warning, except with CI=true,
  * where the tests run and fail naming the missing tool (a CI run never passes on a checker it lacks).
  */
-export function testWith(tool: CheckerName | 'govulncheck'): jest.It {
+export function testWith(tool: CheckerName | 'govulncheck' | 'syft'): jest.It {
   if (fs.existsSync(path.join(bin, tool)) || process.env.CI === 'true') return test;
   console.warn(`\n########\n# ${tool} is NOT installed in ${bin}: its tests are SKIPPED.\n# Run "bash scripts/install-tools.sh" (with CI=true a missing checker fails the run).\n########\n`);
   return test.skip;

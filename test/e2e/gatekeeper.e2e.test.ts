@@ -6,7 +6,7 @@ import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { REPO_ROOT, tmpDir, toolsBin } from './containers';
 import { synthToDir } from './matrix';
-import { ImageSignaturePolicy, ImageSigner, PolicyEngine } from '../../src';
+import { ImageSignaturePolicy, ImageSigner, PolicyEngine, SignatureFormat } from '../../src';
 import { GATEKEEPER_REGO } from '../../src/policy/gatekeeper';
 
 jest.setTimeout(600_000);
@@ -33,11 +33,13 @@ test('the ConstraintTemplate validates against the Gatekeeper CRD schema; the co
     new ImageSignaturePolicy(chart, 'orders', {
       repository: 'registry.example.com/acme/orders',
       engines: [PolicyEngine.GATEKEEPER_RATIFY],
+      signatureFormat: SignatureFormat.LEGACY,
       signer: ImageSigner.keyless('https://token.actions.githubusercontent.com', 'https://github.com/acme/orders/.github/workflows/release.yml@refs/heads/main'),
     });
     new ImageSignaturePolicy(chart, 'billing', {
       repository: 'registry.example.com/acme/billing',
       engines: [PolicyEngine.GATEKEEPER_RATIFY],
+      signatureFormat: SignatureFormat.LEGACY,
       signer: ImageSigner.keyless('https://token.actions.githubusercontent.com', 'https://github.com/acme/billing/.github/workflows/release.yml@refs/heads/main'),
     });
   });

@@ -8,7 +8,7 @@ import { tmpDir } from './containers';
 import { HELLO_DIGEST } from '../../examples/hello-service';
 import {
   BaseImage, EgressProtocol, GoMicroservice, GoMicroserviceProps, HardenedGoImage, ImageReference, ImageSignaturePolicy,
-  ImageSigner, Monitoring, NetworkEgress, PolicyEngine, ServiceProbes,
+  ImageSigner, Monitoring, NetworkEgress, PolicyEngine, ServiceProbes, SignatureFormat,
 } from '../../src';
 
 /** A synthesized configuration: its YAML files and the Kubernetes release it targets. */
@@ -45,13 +45,13 @@ function service(app: App, props: Partial<GoMicroserviceProps> = {}): GoMicroser
   return new GoMicroservice(chart, 'hello-service', { image, ...props });
 }
 
-function policy(engine: PolicyEngine, signer: ImageSigner): MatrixEntry {
+function policy(engine: PolicyEngine, signer: ImageSigner, signatureFormat = SignatureFormat.BUNDLE): MatrixEntry {
   return {
-    name: `signature policy: ${engine} (${signer.mode})`,
+    name: `signature policy: ${engine} (${signer.mode}, ${signatureFormat})`,
     kubernetesVersion: DEFAULT_K8S,
     build: (app) => {
       const svc = service(app, { signer });
-      ImageSignaturePolicy.forService(Chart.of(svc), 'policy', svc, { engines: [engine] });
+      ImageSignaturePolicy.forService(Chart.of(svc), 'policy', svc, { engines: [engine], signatureFormat });
     },
   };
 }
@@ -99,8 +99,10 @@ export const MATRIX: MatrixEntry[] = [
   },
   policy(PolicyEngine.KYVERNO, keyless),
   policy(PolicyEngine.KYVERNO_CLUSTER_POLICY, keyless),
-  policy(PolicyEngine.SIGSTORE, ImageSigner.publicKey(PUBLIC_KEY)),
-  policy(PolicyEngine.GATEKEEPER_RATIFY, ImageSigner.publicKey(PUBLIC_KEY)),
+  policy(PolicyEngine.SIGSTORE, keyless),
+  // The policy-controller verifies bundles only for keyless signers, Ratify v1 only the legacy layout.
+  policy(PolicyEngine.SIGSTORE, ImageSigner.publicKey(PUBLIC_KEY), SignatureFormat.LEGACY),
+  policy(PolicyEngine.GATEKEEPER_RATIFY, ImageSigner.publicKey(PUBLIC_KEY), SignatureFormat.LEGACY),
 ];
 
 /**

@@ -46,6 +46,7 @@ testWith('govulncheck')('publish: a reachable vulnerability stops it before the 
   const run: Runner = (cmd, args, env) => {
     calls.push([cmd, ...args]);
     if (cmd === govulncheck) return defaultRunner(cmd, args, env);
+    if (cmd === 'cosign' && args[0] === 'version') return 'GitVersion:    v3.1.3\n';
     if (cmd === 'podman' && args[0] === 'push') fs.writeFileSync(args[args.indexOf('--digestfile') + 1], DIGEST);
     if (cmd === 'podman' && args[0] === 'create') return 'ctr\n';
     if (cmd === 'go') return '/app: go1.26.8\n\tpath\texample.com/vulnapp\n\tmod\texample.com/vulnapp\t(devel)\t\n\tdep\texample.com/vulnmod\tv1.0.0\t\n';
@@ -70,7 +71,7 @@ testWith('govulncheck')('publish: a reachable vulnerability stops it before the 
   const record = publish({ ...options, vulnerabilityGate: { ...gate, allow: { 'GO-2099-0001': 'Header only ever parses a constant' } } }, run);
   expect(record.vex).toBe('vex.openvex.json');
   const vexFile = path.join(dir, 'vex.openvex.json');
-  expect(calls.find((c) => c.includes('openvex'))).toEqual(['cosign', 'attest', '--tlog-upload=false', '--allow-http-registry', '--allow-insecure-registry', '--yes',
+  expect(calls.find((c) => c.includes('openvex'))).toEqual(['cosign', 'attest', '--use-signing-config=false', '--tlog-upload=false', '--allow-http-registry', '--allow-insecure-registry', '--yes',
     '--type', 'openvex', '--predicate', vexFile, `127.0.0.1:5000/acme/vulnapp@${DIGEST}`]);
   const vex = JSON.parse(fs.readFileSync(vexFile, 'utf8'));
   expect(vex['@context']).toBe('https://openvex.dev/ns/v0.2.0');
