@@ -106,7 +106,7 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
   }
   const shutdown = resolveShutdown(props, app, atLeast(version, 30), gate);
   const facts = { goMemLimit, goMaxProcs: setGoMaxProcs && resources.cpuLimitMillis > 0, drainSeconds: shutdown.drainSeconds };
-  const env = appEnvironment(props, app, { ...facts, appDelaySeconds: shutdown.sleepAction ? 0 : shutdown.preStopSeconds }, gate);
+  const env = appEnvironment(props, app, { ...facts, appDelaySeconds: shutdown.sleepAction ? 0 : shutdown.preStopSeconds, goMinor: goMinor(goVersion) }, gate);
   if (props.priorityClassName !== undefined) checkPattern('priorityClassName', props.priorityClassName, PATTERNS.dnsSubdomain, 'a PriorityClass name');
   const requested = appSysctls(props, app);
   const sysctls = requested.map((s) => ({ name: Sysctls.normalize(s.name), value: s.value }));
@@ -179,6 +179,11 @@ function identity(props: GoMicroserviceProps, ctx: ServiceContext) {
     'app.kubernetes.io/managed-by': 'golden-go',
   };
   return { name, namespace, labels, selectorLabels };
+}
+
+/** The minor release of a validated Go version such as `1.26` or `1.24.3`. */
+function goMinor(goVersion: string): number {
+  return Number(goVersion.split('.')[1]);
 }
 
 function resolveServicePort(props: GoMicroserviceProps): number {

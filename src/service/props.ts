@@ -2,6 +2,7 @@ import type { GoApp } from './app';
 import type { Monitoring } from './monitoring';
 import type { NetworkEgress } from './network-egress';
 import type { ServiceProbes } from './probes';
+import type { GoGc } from './runtime-env';
 import type { Sysctl } from '../core/sysctls';
 import type { ImageReference } from '../image/image-reference';
 import type { ImageSigner } from '../publish/image-signer';
@@ -164,6 +165,18 @@ export interface GoMicroserviceProps {
    * @default 0.9
    */
   readonly goMemLimitRatio?: number;
+  /**
+   * `GOGC` (R04): `GoGc.percent(n)` or `GoGc.off()` (always paired with the derived GOMEMLIMIT).
+   * @default - not set: Go's default, 100
+   */
+  readonly goGc?: GoGc;
+  /**
+   * `GODEBUG` settings, name → value, such as `{ http2client: '0' }` (R04): names of lower-case letters,
+   * digits and `_`, values of letters, digits and `.`. `madvdontneed=0` is warned about (MADV_FREE keeps
+   * freed memory charged to the cgroup), `madvdontneed=1` too (the Linux default since Go 1.16).
+   * @default - not set
+   */
+  readonly goDebug?: Record<string, string>;
   /**
    * Fixed replica count, at least 2 (R12). Not allowed together with `autoscaling`.
    * @default 2
