@@ -53,7 +53,7 @@ describe('goGc', () => {
 
 describe('goDebug', () => {
   test('settings are joined in order; unrelated ones are silent', () => {
-    const { env, svc } = synth({ goDebug: { http2client: '0', 'cpu.avx2': 'off' } });
+    const { env, svc } = synth({ goDebug: { 'http2client': '0', 'cpu.avx2': 'off' } });
     expect(env.GODEBUG).toBe('http2client=0,cpu.avx2=off');
     expect(svc.warnings).toEqual([]);
   });

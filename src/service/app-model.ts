@@ -4,8 +4,8 @@
 import * as kplus from 'cdk8s-plus-27';
 import { AppEnv, GoApp, GoldenSetting, Metrics, PortBinding, ShutdownBehavior, WritableDir } from './app';
 import { ServiceProbes } from './probes';
-import { GoGc } from './runtime-env';
 import { GoMicroserviceProps, LogLevel } from './props';
+import { GoGc } from './runtime-env';
 import { RuleGate } from '../checklist/engine';
 import { goDebugViolations, secretEnvViolation, timeZoneViolation } from '../checklist/runtime-rules';
 import { invalidValue } from '../core/errors';

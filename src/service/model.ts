@@ -106,7 +106,8 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
   }
   const shutdown = resolveShutdown(props, app, atLeast(version, 30), gate);
   const facts = { goMemLimit, goMaxProcs: setGoMaxProcs && resources.cpuLimitMillis > 0, drainSeconds: shutdown.drainSeconds };
-  const env = appEnvironment(props, app, { ...facts, appDelaySeconds: shutdown.sleepAction ? 0 : shutdown.preStopSeconds, goMinor: goMinor(goVersion) }, gate);
+  const appDelaySeconds = shutdown.sleepAction ? 0 : shutdown.preStopSeconds;
+  const env = appEnvironment(props, app, { ...facts, appDelaySeconds, goMinor: goMinor(goVersion) }, gate);
   if (props.priorityClassName !== undefined) checkPattern('priorityClassName', props.priorityClassName, PATTERNS.dnsSubdomain, 'a PriorityClass name');
   const requested = appSysctls(props, app);
   const sysctls = requested.map((s) => ({ name: Sysctls.normalize(s.name), value: s.value }));
