@@ -3,6 +3,7 @@
 import { ApiObjectProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { objectMetadata, ServiceModel } from './model';
+import { vaultTokenVolume } from './vault-agent';
 
 const UID = 65532;
 
@@ -77,6 +78,7 @@ export function podUnderlay(model: ServiceModel): Array<[string, Record<string, 
     }],
     [pod, {
       enableServiceLinks: false,
+      volumes: model.vaultAgent ? [vaultTokenVolume(model.vaultAgent.tokenAudience)] : undefined,
       priorityClassName: model.priorityClassName,
       topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
         maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: matchLabels(),

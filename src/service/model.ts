@@ -6,6 +6,7 @@ import type { NetworkEgress } from './network-egress';
 import type { ServiceProbes } from './probes';
 import { GoldenAnnotations, GoMicroserviceProps, GoResources, SecretFiles } from './props';
 import { GoRuntime } from './runtime-env';
+import { ResolvedVaultAgent, VAULT_SECRETS_DIR, vaultAgentAnnotations } from './vault-agent';
 import { RuleGate } from '../checklist/engine';
 import {
   APP_READS_ANNOTATION, imagePinViolation, minReplicasViolation, replicasViolation, sharedProbeEndpointViolation, SHUTDOWN_MARGIN_SECONDS,
@@ -56,6 +57,8 @@ export interface ServiceModel {
   readonly autoscaling?: { readonly min: number; readonly max: number; readonly cpuUtilization: number };
   readonly tmpSizeMiB: number;
   readonly secretFiles: SecretFiles[];
+  /** The Vault Agent injector's annotations (already in podAnnotations) and token audience, when used. */
+  readonly vaultAgent?: ResolvedVaultAgent;
   readonly priorityClassName?: string;
   readonly probes: ServiceProbes;
   readonly monitoring: Monitoring;
@@ -113,10 +116,11 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
   const sysctls = requested.map((s) => ({ name: Sysctls.normalize(s.name), value: s.value }));
   const unsafeSysctls = classifySysctls(requested, props.allowedUnsafeSysctls ?? [], kubernetesVersion, props.hostNetwork ?? false, gate);
   const monitoring = resolveMonitoring(props, app);
-  const podAnnotations = buildPodAnnotations(props, app, monitoring, unsafeSysctls);
+  const vaultAgent = props.vaultAgent && vaultAgentAnnotations(props.vaultAgent, 'app', resolveResources);
+  const podAnnotations = { ...buildPodAnnotations(props, app, monitoring, unsafeSysctls), ...vaultAgent?.annotations };
   const replicas = resolveReplicas(props, gate);
   const tmpSizeMiB = Math.max(1, Math.ceil(GoRuntime.quantityToBytes(props.tmpSizeLimit ?? '64Mi', 'tmpSizeLimit') / 2 ** 20));
-  const secretFiles = checkSecretFiles(props.secretFiles ?? []);
+  const secretFiles = checkSecretFiles(props.secretFiles ?? [], vaultAgent !== undefined);
   return {
     ...id,
     kubernetesVersion,
@@ -124,7 +128,7 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
     signer: props.signer,
     ...appSpec(app),
     servicePort,
-    writableDirs: appWritableDirs(app, secretFiles.map((s) => s.mountPath)),
+    writableDirs: appWritableDirs(app, [...secretFiles.map((s) => s.mountPath), ...(vaultAgent ? [VAULT_SECRETS_DIR] : [])]),
     resources,
     shutdown,
     env,
@@ -140,6 +144,7 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
     autoscaling: resolveAutoscaling(props, gate),
     tmpSizeMiB,
     secretFiles,
+    vaultAgent,
     priorityClassName: props.priorityClassName,
     monitoring,
     egress: props.egress ?? [],
@@ -283,12 +288,13 @@ function resolveAutoscaling(props: GoMicroserviceProps, gate: RuleGate): Service
   return { min, max: a.maxReplicas, cpuUtilization: util };
 }
 
-function checkSecretFiles(files: SecretFiles[]): SecretFiles[] {
+function checkSecretFiles(files: SecretFiles[], vaultAgent: boolean): SecretFiles[] {
+  const taken = ['/', '/tmp', ...(vaultAgent ? [VAULT_SECRETS_DIR] : [])];
   for (const [i, s] of files.entries()) {
     if (!DNS_LABEL.test(s.secretName)) throw invalidValue(`secretFiles[${i}].secretName`, s.secretName, 'a Secret name');
     checkPattern(`secretFiles[${i}].mountPath`, s.mountPath, PATTERNS.absolutePath, 'an absolute directory of letters, digits and . _ / -');
-    if (s.mountPath === '/' || s.mountPath === '/tmp') {
-      throw invalidValue(`secretFiles[${i}].mountPath`, s.mountPath, 'an absolute directory other than / and /tmp');
+    if (taken.includes(s.mountPath)) {
+      throw invalidValue(`secretFiles[${i}].mountPath`, s.mountPath, `an absolute directory other than ${taken.join(', ')}`);
     }
   }
   return [...files];
@@ -321,7 +327,8 @@ function checkSeconds(prop: string, v: number, min: number): number {
   return v;
 }
 
-function resolveResources(r: GoResources): ResolvedResources {
+/** Resources with their defaults, validated; errors name `prop.<field>`. */
+export function resolveResources(r: GoResources, prop: string = 'resources'): ResolvedResources {
   const out: ResolvedResources = {
     cpuRequestMillis: r.cpuRequestMillis ?? 100,
     cpuLimitMillis: r.cpuLimitMillis ?? 1000,
@@ -330,17 +337,17 @@ function resolveResources(r: GoResources): ResolvedResources {
     ephemeralStorageRequest: r.ephemeralStorageRequest ?? '128Mi',
     ephemeralStorageLimit: r.ephemeralStorageLimit ?? '256Mi',
   };
-  if (!(Number.isInteger(out.cpuRequestMillis) && out.cpuRequestMillis >= 1)) throw invalidValue('resources.cpuRequestMillis', out.cpuRequestMillis, 'whole millicores, at least 1');
-  if (!(Number.isInteger(out.cpuLimitMillis) && out.cpuLimitMillis >= 0)) throw invalidValue('resources.cpuLimitMillis', out.cpuLimitMillis, 'whole millicores, or 0 for no CPU limit');
+  if (!(Number.isInteger(out.cpuRequestMillis) && out.cpuRequestMillis >= 1)) throw invalidValue(`${prop}.cpuRequestMillis`, out.cpuRequestMillis, 'whole millicores, at least 1');
+  if (!(Number.isInteger(out.cpuLimitMillis) && out.cpuLimitMillis >= 0)) throw invalidValue(`${prop}.cpuLimitMillis`, out.cpuLimitMillis, 'whole millicores, or 0 for no CPU limit');
   if (out.cpuLimitMillis > 0 && out.cpuLimitMillis < out.cpuRequestMillis) {
-    throw invalidValue('resources.cpuLimitMillis', out.cpuLimitMillis, `at least the CPU request (${out.cpuRequestMillis}), or 0`);
+    throw invalidValue(`${prop}.cpuLimitMillis`, out.cpuLimitMillis, `at least the CPU request (${out.cpuRequestMillis}), or 0`);
   }
-  const bytes = (prop: string, q: string) => GoRuntime.quantityToBytes(q, `resources.${prop}`);
+  const bytes = (field: string, q: string) => GoRuntime.quantityToBytes(q, `${prop}.${field}`);
   if (bytes('memoryLimit', out.memoryLimit) < bytes('memoryRequest', out.memoryRequest)) {
-    throw invalidValue('resources.memoryLimit', out.memoryLimit, `at least the memory request (${out.memoryRequest})`);
+    throw invalidValue(`${prop}.memoryLimit`, out.memoryLimit, `at least the memory request (${out.memoryRequest})`);
   }
   if (bytes('ephemeralStorageLimit', out.ephemeralStorageLimit) < bytes('ephemeralStorageRequest', out.ephemeralStorageRequest)) {
-    throw invalidValue('resources.ephemeralStorageLimit', out.ephemeralStorageLimit, `at least the ephemeral-storage request (${out.ephemeralStorageRequest})`);
+    throw invalidValue(`${prop}.ephemeralStorageLimit`, out.ephemeralStorageLimit, `at least the ephemeral-storage request (${out.ephemeralStorageRequest})`);
   }
   return out;
 }

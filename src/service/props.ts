@@ -78,6 +78,47 @@ export interface SecretFiles {
   readonly mountPath: string;
 }
 
+/** One secret the agent renders to `/vault/secrets/<name>`. */
+export interface VaultSecretFile {
+  /** File name under /vault/secrets, also the annotation suffix: lower-case letters, digits, `-`, `_`, `.`; at most 43 characters. */
+  readonly name: string;
+  /** Vault path such as `database/creds/orders` or `secret/data/orders/api`. */
+  readonly path: string;
+}
+
+/** Vault Agent injector options. */
+export interface VaultAgentOptions {
+  /** Vault role of the Kubernetes auth method the pod's ServiceAccount is bound to (`vault.hashicorp.com/role`). */
+  readonly role: string;
+  /** Secrets rendered as JSON files under /vault/secrets (`agent-inject-default-template: json`). */
+  readonly secrets: VaultSecretFile[];
+  /**
+   * Only the init container, no sidecar (`agent-pre-populate-only`). Secrets are then rendered once at
+   * start: no agent runs beside the app (no CPU/memory held per pod, nothing to order at shutdown), but
+   * leases are never renewed and rotated secrets reach the pod only on restart. Keep the sidecar for
+   * dynamic secrets (database credentials) or anything rotated while pods run.
+   * @default false
+   */
+  readonly prePopulateOnly?: boolean;
+  /**
+   * Mount path of the Kubernetes auth method (`vault.hashicorp.com/auth-path`).
+   * @default - the injector's, `auth/kubernetes`
+   */
+  readonly authPath?: string;
+  /**
+   * Audience of the projected ServiceAccount token the agent logs in with (the app never mounts it,
+   * and the pod keeps token automount off). Must match the Vault role's `audience` when it has one.
+   * @default - the API server's audience
+   */
+  readonly tokenAudience?: string;
+  /**
+   * Resources of the injected init and sidecar containers (R03: every container has requests and
+   * memory/ephemeral-storage limits; without the ephemeral annotations the injector sets none).
+   * @default - requests cpu 50m, memory 64Mi, ephemeral-storage 16Mi; limits cpu 250m, memory 128Mi, ephemeral-storage 64Mi
+   */
+  readonly resources?: GoResources;
+}
+
 /** Props of `GoMicroservice`. Every default follows the golden checklist (R01–R17). */
 export interface GoMicroserviceProps {
   /** The image, pinned by digest (R01). */
@@ -231,6 +272,13 @@ export interface GoMicroserviceProps {
    * @default - none
    */
   readonly secretFiles?: SecretFiles[];
+  /**
+   * Secrets from Vault through the Vault Agent injector: rendered as files under /vault/secrets (R16),
+   * the agent logging in with a projected ServiceAccount token the app never mounts. The pods need
+   * egress to Vault (add it to `egress`, R13).
+   * @default - none
+   */
+  readonly vaultAgent?: VaultAgentOptions;
   /**
    * Size limit of the writable `/tmp` emptyDir (the root filesystem is read-only, R07).
    * @default '64Mi'
