@@ -2,7 +2,8 @@ import { ApiObject, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  ADDRESS_LABEL_POINTER, autoscalerProps, deploymentProps, disruptionBudgetProps, networkPolicyProps, podUnderlay, serviceMonitorProps, serviceProps,
+  ADDRESS_LABEL_POINTER, autoscalerProps, deploymentProps, disruptionBudgetProps, networkPolicyProps, podUnderlay, prometheusRuleProps,
+  serviceMonitorProps, serviceProps,
 } from './builders';
 import { buildServiceModel, objectMetadata } from './model';
 import { RenderedDefaults } from './overlay';
@@ -34,6 +35,8 @@ export class GoMicroservice extends Construct implements ISignedService {
   public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
   /** The ServiceMonitor, when `monitoring` asks for one. */
   public readonly serviceMonitor?: ApiObject;
+  /** The PrometheusRule, when the ServiceMonitor asks for alerts. */
+  public readonly prometheusRule?: ApiObject;
   /** The name of every object. */
   public readonly name: string;
   /** The namespace of every object. */
@@ -96,6 +99,8 @@ export class GoMicroservice extends Construct implements ISignedService {
     this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'NetworkPolicy', networkPolicyProps(model));
     const monitor = serviceMonitorProps(model);
     if (monitor) this.serviceMonitor = new ApiObject(this, 'ServiceMonitor', monitor);
+    const rule = prometheusRuleProps(model);
+    if (rule) this.prometheusRule = new ApiObject(this, 'PrometheusRule', rule);
 
     this.warnings.push(...this.gate.warnings.map(displayFinding));
     Checklist._annotate(this);

@@ -48,6 +48,8 @@ export interface ServiceModel {
   readonly resources: ResolvedResources;
   readonly shutdown: Shutdown;
   readonly env: Record<string, kplus.EnvValue>;
+  /** GOMEMLIMIT in bytes. */
+  readonly goMemLimitBytes: number;
   readonly sysctls: Sysctl[];
   readonly unsafeSysctls: string[];
   readonly hostNetwork: boolean;
@@ -119,7 +121,6 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
   const vaultAgent = props.vaultAgent && vaultAgentAnnotations(props.vaultAgent, 'app', resolveResources);
   const podAnnotations = { ...buildPodAnnotations(props, app, monitoring, unsafeSysctls), ...vaultAgent?.annotations };
   const replicas = resolveReplicas(props, gate);
-  const tmpSizeMiB = Math.max(1, Math.ceil(GoRuntime.quantityToBytes(props.tmpSizeLimit ?? '64Mi', 'tmpSizeLimit') / 2 ** 20));
   const secretFiles = checkSecretFiles(props.secretFiles ?? [], vaultAgent !== undefined);
   return {
     ...id,
@@ -132,6 +133,7 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
     resources,
     shutdown,
     env,
+    goMemLimitBytes: GoRuntime.quantityToBytes(goMemLimit.replace(/B$/, '')),
     sysctls,
     unsafeSysctls,
     hostNetwork: props.hostNetwork ?? false,
@@ -142,7 +144,7 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
     },
     replicas,
     autoscaling: resolveAutoscaling(props, gate),
-    tmpSizeMiB,
+    tmpSizeMiB: Math.max(1, Math.ceil(GoRuntime.quantityToBytes(props.tmpSizeLimit ?? '64Mi', 'tmpSizeLimit') / 2 ** 20)),
     secretFiles,
     vaultAgent,
     priorityClassName: props.priorityClassName,
