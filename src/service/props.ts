@@ -119,6 +119,30 @@ export interface VaultAgentOptions {
   readonly resources?: GoResources;
 }
 
+/** Options of `GoMicroservice.toCompose`. */
+export interface ComposeOptions {
+  /**
+   * The image to run, such as a local build `localhost/orders:dev`.
+   * @default - the pinned image of the manifests
+   */
+  readonly image?: string;
+  /**
+   * Host address the ports are published on.
+   * @default '127.0.0.1' (not reachable from other machines)
+   */
+  readonly hostAddress?: string;
+  /**
+   * Host port for the `http` port.
+   * @default - the container port
+   */
+  readonly hostPort?: number;
+  /**
+   * Host port for the `metrics` port, when the program has one.
+   * @default - the container port
+   */
+  readonly metricsHostPort?: number;
+}
+
 /** Props of `GoMicroservice`. Every default follows the golden checklist (R01–R17). */
 export interface GoMicroserviceProps {
   /** The image, pinned by digest (R01). */
