@@ -97,7 +97,7 @@ export class GoMicroservice extends Construct implements ISignedService {
     }
     const defaults = new RenderedDefaults(ApiObject.of(this.deployment));
     defaults.remove(ADDRESS_LABEL_POINTER);
-    for (const [path, fields] of podUnderlay(model)) defaults.underlay(path, fields);
+    for (const [pointer, fields] of podUnderlay(model)) defaults.underlay(pointer, fields);
 
     this.service = new kplus.k8s.KubeService(this, 'Service', serviceProps(model));
     this.podDisruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', disruptionBudgetProps(model));
