@@ -1,5 +1,8 @@
 // GOGC and GODEBUG (R04): the props, and the same verdicts on foreign manifests (synth and audit share them).
+import * as fs from 'fs';
+import * as path from 'path';
 import { Testing } from 'cdk8s';
+import * as YAML from 'yaml';
 import { AppEnv, Checklist, GoApp, GoGc, GoMicroservice, GoMicroserviceProps, ImageReference } from '../src';
 import { checkManifests } from '../src/checklist/checks';
 import { goDebugViolations, goGcViolation } from '../src/checklist/runtime-rules';
@@ -110,6 +113,15 @@ describe('R04 on foreign manifests (synth and golden-go audit)', () => {
     expect(r04(set('GODEBUG', 'gctrace=0,madvdontneed=0'))).toEqual([expect.objectContaining({ field: 'spec.template.spec.containers[app].env[GODEBUG]', severity: 'warning' })]);
     expect(r04(set('GODEBUG', 'madvdontneed=1'))).toEqual([]);
     expect(r04(set('GODEBUG', 'http2client=0'))).toEqual([]);
+  });
+
+  test("seed 004's GOGC=30 and GODEBUG=madvdontneed=1 earn no GOGC/GODEBUG finding in the audit (valid; Go release unknown)", () => {
+    const file = path.join(__dirname, 'fixtures', 'audit', 'seed-004-golden-list', 'deployment.yaml');
+    const objects = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJSON());
+    const env = objects[0].spec.template.spec.containers[0].env.map((e: any) => e.name);
+    expect(env).toEqual(expect.arrayContaining(['GOGC', 'GODEBUG']));
+    const fields = checkManifests(objects, { kubernetesVersion: '1.35' }).filter((f) => f.ruleId === 'R04').map((f) => f.field);
+    expect(fields.filter((f) => /GOGC|GODEBUG/.test(f ?? ''))).toEqual([]);
   });
 
   test('the verdict functions', () => {
