@@ -1,7 +1,7 @@
 // GOGC and GODEBUG (R04): the props, and the same verdicts on foreign manifests (synth and audit share them).
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AppEnv, Checklist, GoApp, GoGc, GoMicroservice, GoMicroserviceProps, ImageReference } from '../src';
 import { checkManifests } from '../src/checklist/checks';
@@ -38,6 +38,14 @@ describe('goGc', () => {
     expect(off.env).toMatchObject({ GOGC: 'off', GOMEMLIMIT: '230MiB' });
     expect(off.svc.warnings).toEqual([]);
     expect(checkManifests(off.manifests, { kubernetesVersion: '1.35' }).filter((f) => f.ruleId === 'R04')).toEqual([]);
+  });
+
+  test('GoGc.off() is safe because GOMEMLIMIT is always derived; an escape hatch that removes it fails synth with R04', () => {
+    const chart = Testing.chart();
+    const svc = new GoMicroservice(chart, 'orders', { image, namespace: 'shop', goGc: GoGc.off() });
+    const env = Testing.synth(chart).find((m) => m.kind === 'Deployment').spec.template.spec.containers[0].env.map((e: any) => e.name);
+    ApiObject.of(svc.deployment).addJsonPatch(JsonPatch.remove(`/spec/template/spec/containers/0/env/${env.indexOf('GOMEMLIMIT')}`));
+    expect(() => Testing.synth(chart)).toThrow(/\[R04\] Deployment\/shop\/orders spec\.template\.spec\.containers\[app\]\.env\[GOGC\]: GOGC=off without GOMEMLIMIT/);
   });
 
   test.each([0, -1, 1.5, 10001, NaN])('GoGc.percent(%p) is rejected naming goGc', (n) => {
