@@ -12,10 +12,11 @@
 #   binutils: readelf for the ELF checks; openssl, curl: certificates of the local control plane and its
 #   readiness checks (scripts/k8s-local/up.sh)
 #   gcc, libc6-dev: cgo, for the corpus service examples/services/cgosqlite (SQLite)
+#   podman-compose: runs the Compose file GoMicroservice.writeCompose writes (test/e2e/compose.e2e.test.ts)
 set -euo pipefail
 
 packages=(podman buildah runc catatonit conmon containernetworking-plugins iptables uidmap docker-registry
-  busybox-static ca-certificates tzdata binutils openssl curl gcc libc6-dev)
+  busybox-static ca-certificates tzdata binutils openssl curl gcc libc6-dev podman-compose)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,6 +1,6 @@
 // R01–R17: running it. Each rule is its data and its one check over the WorkloadModel.
 import { Report, RuleDefinition, RuleSeverity as S, RuleTarget as T, Violation } from './rule';
-import { PodModel, selects, WorkloadModel, WORKLOADS } from './workload-model';
+import { ContainerModel, PodModel, selects, WorkloadModel, WORKLOADS } from './workload-model';
 import { PINNED_REFERENCE, SECRET_NAME } from '../core/constants';
 import { quantityToBytes } from '../core/quantity';
 import { SysctlClass, Sysctls } from '../core/sysctls';
@@ -181,26 +181,79 @@ function memoryLimitBytes(limit: unknown): number | undefined {
   }
 }
 
+/**
+ * R04: a GOGC value. `off` (or a negative percent, which Go reads as off) turns the proportional GC off,
+ * so only a memory limit ever starts a collection: without GOMEMLIMIT the heap grows until the OOM killer
+ * (Go GC guide: GOGC=off is meant to be paired with GOMEMLIMIT). A value Go cannot parse is silently 100.
+ * @param hasMemoryLimit whether a GOMEMLIMIT (fixed, from a reference or set at start by automemlimit) applies
+ */
+export function goGcViolation(gogc: string, hasMemoryLimit: boolean): Violation | undefined {
+  const v = gogc.trim();
+  const off = v === 'off' || /^-[0-9]+$/.test(v);
+  if (off && !hasMemoryLimit) {
+    return { message: `GOGC=${v} without GOMEMLIMIT: the collector never runs and the heap grows until the OOM killer stops the program; pair it with GOMEMLIMIT below the memory limit` };
+  }
+  if (!off && !/^[0-9]+$/.test(v)) {
+    return { message: `GOGC=${v} is not a percent or "off": Go ignores it silently and collects at GOGC=100`, severity: S.WARNING };
+  }
+  return undefined;
+}
+
+/**
+ * R04: GODEBUG settings that change what memory the cgroup is charged for. `madvdontneed=0` returns
+ * freed memory with MADV_FREE: the pages stay in the container's RSS and memory cgroup until the kernel
+ * reclaims them, so RSS-based alerts, memory HPA and eviction see memory the heap no longer holds.
+ * `madvdontneed=1` is the Linux default since Go 1.16: reported as redundant only when the Go release is
+ * known (an older binary does need it).
+ * @param goMinor the Go 1.x release the binary is built with, when known
+ */
+export function goDebugViolations(godebug: string, goMinor?: number): Violation[] {
+  const settings = new Map(godebug.split(',').map((kv) => kv.trim().split('=') as [string, string | undefined]));
+  const madv = settings.get('madvdontneed');
+  if (madv === '0') {
+    return [{ message: 'GODEBUG madvdontneed=0 returns freed memory with MADV_FREE: it stays charged to the container\'s memory cgroup until the kernel reclaims it, so RSS-based alerts, memory autoscaling and eviction see memory the Go heap already released; remove it', severity: S.WARNING }];
+  }
+  if (madv === '1' && goMinor !== undefined && goMinor >= 16) {
+    return [{ message: `GODEBUG madvdontneed=1 is the Linux default since Go 1.16 (this binary: Go 1.${goMinor}); remove it`, severity: S.WARNING }];
+  }
+  return [];
+}
+
+/** Whether a GOMEMLIMIT applies to the container: fixed (not `off`), from a reference, or set at start by automemlimit. */
+function hasGoMemLimit(env: Record<string, any>): boolean {
+  const gml = env.GOMEMLIMIT;
+  return Boolean(env.AUTOMEMLIMIT) || gml?.valueFrom !== undefined || (gml?.value !== undefined && String(gml.value).trim() !== 'off');
+}
+
 function r04(m: WorkloadModel, report: Report): void {
   for (const pod of m.pods) {
     for (const c of pod.containers) {
-      const lim = c.spec.resources?.limits ?? {};
-      const limitBytes = memoryLimitBytes(lim.memory);
-      const gml = c.env.GOMEMLIMIT;
-      const field = `${c.path}.env[GOMEMLIMIT]`;
-      if (gml?.value !== undefined) {
-        const v = String(gml.value).trim();
-        const parsed = GO_MEMLIMIT.exec(v);
-        if (v === 'off') continue; // an explicit choice
-        if (!parsed) {
-          report({ resource: pod.ref, field, message: `GOMEMLIMIT=${v} is malformed for Go${K8S_UNIT.test(v) ? ' (a Kubernetes unit: Go accepts B, KiB, MiB, GiB, TiB)' : ''}: the program dies at start with "malformed GOMEMLIMIT"` });
-        } else if (limitBytes !== undefined && Number(parsed[1]) * GO_UNITS[parsed[2] ?? 'B'] >= limitBytes) {
-          report({ resource: pod.ref, field, message: `GOMEMLIMIT=${v} is not below the memory limit ${lim.memory}: the OOM killer strikes before the GC reacts` });
-        }
-      } else if (limitBytes !== undefined && !c.env.AUTOMEMLIMIT && !gml?.valueFrom) {
-        report({ resource: pod.ref, field, message: `no GOMEMLIMIT for the ${lim.memory} memory limit: Go does not read the cgroup limit and grows until the OOM killer stops it`, severity: S.WARNING });
-      }
+      const gogc = c.env.GOGC?.value;
+      const gcv = gogc !== undefined ? goGcViolation(String(gogc), hasGoMemLimit(c.env)) : undefined;
+      if (gcv) report({ resource: pod.ref, field: `${c.path}.env[GOGC]`, ...gcv });
+      const godebug = c.env.GODEBUG?.value;
+      for (const v of godebug !== undefined ? goDebugViolations(String(godebug)) : []) report({ resource: pod.ref, field: `${c.path}.env[GODEBUG]`, ...v });
+      r04MemLimit(pod.ref, c, report);
     }
+  }
+}
+
+function r04MemLimit(ref: string, c: ContainerModel, report: Report): void {
+  const lim = c.spec.resources?.limits ?? {};
+  const limitBytes = memoryLimitBytes(lim.memory);
+  const gml = c.env.GOMEMLIMIT;
+  const field = `${c.path}.env[GOMEMLIMIT]`;
+  if (gml?.value !== undefined) {
+    const v = String(gml.value).trim();
+    const parsed = GO_MEMLIMIT.exec(v);
+    if (v === 'off') return; // an explicit choice
+    if (!parsed) {
+      report({ resource: ref, field, message: `GOMEMLIMIT=${v} is malformed for Go${K8S_UNIT.test(v) ? ' (a Kubernetes unit: Go accepts B, KiB, MiB, GiB, TiB)' : ''}: the program dies at start with "malformed GOMEMLIMIT"` });
+    } else if (limitBytes !== undefined && Number(parsed[1]) * GO_UNITS[parsed[2] ?? 'B'] >= limitBytes) {
+      report({ resource: ref, field, message: `GOMEMLIMIT=${v} is not below the memory limit ${lim.memory}: the OOM killer strikes before the GC reacts` });
+    }
+  } else if (limitBytes !== undefined && !c.env.AUTOMEMLIMIT && !gml?.valueFrom) {
+    report({ resource: ref, field, message: `no GOMEMLIMIT for the ${lim.memory} memory limit: Go does not read the cgroup limit and grows until the OOM killer stops it`, severity: S.WARNING });
   }
 }
 
@@ -547,7 +600,7 @@ export const RUNTIME_RULES: RuntimeRuleDefinition[] = [
   },
   {
     id: 'R04',
-    ...meta('GOMEMLIMIT from the limit', E, 'Go rejects Kubernetes units: GOMEMLIMIT=400Mi kills the program at start. Correction of seed 004 ch.5. A limit above the container limit never triggers before the OOM killer.', 'seed 004 ch.5', 'GOMEMLIMIT ≈ 90 % of the memory limit in MiB/GiB (512Mi → 460MiB).'),
+    ...meta('GOMEMLIMIT from the limit', E, 'Go rejects Kubernetes units: GOMEMLIMIT=400Mi kills the program at start. Correction of seed 004 ch.5. A limit above the container limit never triggers before the OOM killer.', 'seed 004 ch.5', 'GOMEMLIMIT ≈ 90 % of the memory limit in MiB/GiB (512Mi → 460MiB); GOGC=off only with GOMEMLIMIT; no GODEBUG madvdontneed=0.'),
     workload: r04,
     cel: cel(R04_CEL),
   },

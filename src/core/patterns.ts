@@ -33,6 +33,10 @@ export const PATTERNS = {
   flagName: /^--?[A-Za-z0-9][A-Za-z0-9_.-]*$/,
   /** A container command or argument: exec-form characters and `$(NAME)` references the kubelet expands. */
   containerArgument: /^([A-Za-z0-9_.,:=\/@%+-]|\$\([A-Za-z_][A-Za-z0-9_]*\))*$/,
+  /** A GODEBUG setting name such as `http2client` or `cpu.avx2` (`,` and `=` separate settings). */
+  goDebugName: /^[a-z0-9_][a-z0-9_.]*$/,
+  /** A GODEBUG setting value such as `0`, `1` or `off`. */
+  goDebugValue: /^[A-Za-z0-9_.]+$/,
   /** An absolute directory. */
   absolutePath: /^\/[A-Za-z0-9._\/-]*$/,
   /** A sysctl value such as `0`, `1` or `4096 87380 6291456`. */

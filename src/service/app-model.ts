@@ -5,8 +5,9 @@ import * as kplus from 'cdk8s-plus-27';
 import { AppEnv, GoApp, GoldenSetting, Metrics, PortBinding, ShutdownBehavior, WritableDir } from './app';
 import { ServiceProbes } from './probes';
 import { GoMicroserviceProps, LogLevel } from './props';
+import { GoGc } from './runtime-env';
 import { RuleGate } from '../checklist/engine';
-import { secretEnvViolation, timeZoneViolation } from '../checklist/runtime-rules';
+import { goDebugViolations, secretEnvViolation, timeZoneViolation } from '../checklist/runtime-rules';
 import { invalidValue } from '../core/errors';
 import { checkPattern, checkPort, PATTERNS } from '../core/patterns';
 import { quantityToBytes } from '../core/quantity';
@@ -24,7 +25,7 @@ interface PropNames {
 const SHORTHAND: PropNames = { port: 'port', metrics: 'metricsPort', probes: 'probes', shutdown: 'drainTimeoutSeconds', env: 'env' };
 const DECLARED: PropNames = { port: 'app.port', metrics: 'app.metrics', probes: 'app.probes', shutdown: 'app.shutdown', env: 'app.env' };
 const SHORTHAND_PROPS = ['port', 'metricsPort', 'probes', 'drainTimeoutSeconds', 'env'] as const;
-const ALWAYS_SET = ['GOMEMLIMIT', 'GOMAXPROCS', 'GOGC', 'TZ'];
+const ALWAYS_SET = ['GOMEMLIMIT', 'GOMAXPROCS', 'GOGC', 'GODEBUG', 'TZ'];
 const UNPRIVILEGED_PORT_START = 'net.ipv4.ip_unprivileged_port_start';
 
 /** What the program is, resolved from `app` or from the shorthand props. */
@@ -132,6 +133,27 @@ export interface RuntimeFacts {
   readonly drainSeconds: number;
   /** SHUTDOWN_DELAY: 0 when the preStop sleep action delays SIGTERM. */
   readonly appDelaySeconds: number;
+  /** The Go 1.x release the binary is built with. */
+  readonly goMinor: number;
+}
+
+/** GOGC and GODEBUG, only when given (R04); GOMEMLIMIT is always set, so `GoGc.off()` never runs unbounded. */
+function goTuning(props: GoMicroserviceProps, goMinor: number, gate: RuleGate): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (props.goGc !== undefined) {
+    if (!(props.goGc instanceof GoGc)) throw invalidValue('goGc', props.goGc, 'GoGc.percent(n) or GoGc.off()');
+    out.GOGC = props.goGc.value;
+  }
+  const settings = Object.entries(props.goDebug ?? {});
+  for (const [k, v] of settings) {
+    checkPattern('goDebug', k, PATTERNS.goDebugName, 'GODEBUG setting names of lower-case letters, digits, "_" and "."');
+    checkPattern(`goDebug.${k}`, v, PATTERNS.goDebugValue, 'a GODEBUG value of letters, digits, "_" and "."');
+  }
+  if (settings.length) {
+    out.GODEBUG = settings.map(([k, v]) => `${k}=${v}`).join(',');
+    for (const v of goDebugViolations(out.GODEBUG, goMinor)) gate.check('R04', 'goDebug', v);
+  }
+  return out;
 }
 
 /** The container environment (R04, R05, R06, R09, R10, R16): what the program reads, then its own variables. */
@@ -160,6 +182,7 @@ export function appEnvironment(props: GoMicroserviceProps, app: ResolvedApp, f: 
   if (reads(GoldenSetting.METRICS_PORT)) env.METRICS_PORT = value(golden.METRICS_PORT!);
   env.GOMEMLIMIT = value(f.goMemLimit);
   if (f.goMaxProcs) env.GOMAXPROCS = kplus.EnvValue.fromResource(kplus.ResourceFieldPaths.CPU_LIMIT, { divisor: '1' });
+  for (const [k, v] of Object.entries(goTuning(props, f.goMinor, gate))) env[k] = value(v);
   // The order of the golden conventions, so a default service renders as it always has.
   for (const s of [GoldenSetting.SHUTDOWN_DRAIN_TIMEOUT, GoldenSetting.SHUTDOWN_DELAY, 'TZ', GoldenSetting.LANG, GoldenSetting.LOG_LEVEL, GoldenSetting.LOG_FORMAT, GoldenSetting.NO_COLOR]) {
     if (s === 'TZ') env.TZ = value(timeZone);
@@ -174,7 +197,7 @@ function ownVariable(app: ResolvedApp, name: string, v: AppEnv, taken: string[],
   if (!PATTERNS.envName.test(name)) throw invalidValue(prop, name, 'environment variable names: letters, digits and "_"');
   if (!(v instanceof AppEnv)) throw invalidValue(prop, v, 'AppEnv.value(v), AppEnv.podIp(), .podName(), .namespace() or .nodeName()');
   if (taken.includes(name) || ALWAYS_SET.includes(name)) {
-    throw new Error(`${prop}: set by golden-go from its own prop (GOMEMLIMIT from resources.memoryLimit, TZ from timeZone, LOG_LEVEL from logLevel, SHUTDOWN_* from the shutdown, ${app.port.envName ?? 'the port variable'} from ${app.names.port}, the golden settings the program reads); remove it from ${app.names.env}`);
+    throw new Error(`${prop}: set by golden-go from its own prop (GOMEMLIMIT from resources.memoryLimit, GOGC from goGc, GODEBUG from goDebug, TZ from timeZone, LOG_LEVEL from logLevel, SHUTDOWN_* from the shutdown, ${app.port.envName ?? 'the port variable'} from ${app.names.port}, the golden settings the program reads); remove it from ${app.names.env}`);
   }
   if (v.fieldPath !== undefined) return kplus.EnvValue.fromFieldRef(v.fieldPath as kplus.EnvFieldPaths);
   gate.check('R16', prop, secretEnvViolation({ name, value: v.fixedValue }));

@@ -3,6 +3,7 @@
 import { ApiObjectProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { objectMetadata, ServiceModel } from './model';
+import { vaultTokenVolume } from './vault-agent';
 
 const UID = 65532;
 
@@ -81,6 +82,7 @@ export function podUnderlay(model: ServiceModel): Array<[string, Record<string, 
     })],
     [pod, {
       enableServiceLinks: false,
+      volumes: model.vaultAgent ? [vaultTokenVolume(model.vaultAgent.tokenAudience)] : undefined,
       priorityClassName: model.priorityClassName,
       topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
         maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: matchLabels(),
@@ -167,4 +169,47 @@ export function serviceMonitorProps(model: ServiceModel): ApiObjectProps | undef
       endpoints: [{ port: m.ownPort ? 'metrics' : 'http', path: m.path, ...(o.interval ? { interval: o.interval } : {}) }],
     },
   };
+}
+
+/**
+ * The PrometheusRule (R11), when the ServiceMonitor asks for alerts. Only metrics that exist: `up` for the
+ * ServiceMonitor's targets (job = the Service name), kube-state-metrics for the `app` container, and
+ * client_golang's `go_memstats_*` only when the program is declared to export them.
+ */
+export function prometheusRuleProps(model: ServiceModel): ApiObjectProps | undefined {
+  const o = model.monitoring.options;
+  if (!model.metrics || !model.monitoring.usesServiceMonitor || !o.alerts) return undefined;
+  const target = `namespace="${model.namespace}", job="${model.name}"`;
+  // Deployment pods are <name>-<pod-template-hash>-<5 characters>.
+  const container = `namespace="${model.namespace}", pod=~"${model.name}-[a-z0-9]+-[a-z0-9]{5}", container="app"`;
+  const alert = (name: string, expr: string, forDuration: string, summary: string) => ({
+    alert: `${pascal(model.name)}${name}`,
+    expr,
+    for: forDuration,
+    labels: { severity: 'warning' },
+    annotations: { summary: `${model.namespace}/${model.name}: ${summary}` },
+  });
+  const rules = [
+    alert('TargetDown', `up{${target}} == 0`, '5m', 'Prometheus cannot scrape {{ $labels.instance }}'),
+    alert('Restarting', `increase(kube_pod_container_status_restarts_total{${container}}[15m]) > 2`, '0m',
+      '{{ $labels.pod }} restarted more than twice in 15 minutes'),
+    alert('OOMKilled', `(increase(kube_pod_container_status_restarts_total{${container}}[10m]) > 0) and on (namespace, pod, container) (kube_pod_container_status_last_terminated_reason{${container}, reason="OOMKilled"} == 1)`, '0m',
+      `{{ $labels.pod }} was OOMKilled at the ${model.resources.memoryLimit} memory limit`),
+  ];
+  if (o.goRuntimeMetrics) {
+    // What GOMEMLIMIT limits: memory the Go runtime holds from the OS, less what it has returned.
+    rules.push(alert('NearGoMemLimit', `(go_memstats_sys_bytes{${target}} - go_memstats_heap_released_bytes{${target}}) / ${model.goMemLimitBytes} > 0.95`, '15m',
+      `{{ $labels.instance }} holds more than 95 % of GOMEMLIMIT (${model.goMemLimitBytes} bytes): the GC runs ever more often; raise the memory limit or reduce the live heap`));
+  }
+  return {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PrometheusRule',
+    metadata: { ...objectMetadata(model), labels: { ...model.labels, ...(o.labels ?? {}) } },
+    spec: { groups: [{ name: `${model.namespace}.${model.name}`, rules }] },
+  };
+}
+
+/** `orders-api` → `OrdersApi`, for alert names. */
+function pascal(name: string): string {
+  return name.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 }

@@ -1,15 +1,21 @@
-import { ApiObject, Chart, Size } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import * as YAML from 'yaml';
 import {
-  ADDRESS_LABEL_POINTER, autoscalerProps, deploymentProps, disruptionBudgetProps, networkPolicyProps, podUnderlay, serviceMonitorProps, serviceProps,
+  ADDRESS_LABEL_POINTER, autoscalerProps, deploymentProps, disruptionBudgetProps, networkPolicyProps, podUnderlay, prometheusRuleProps,
+  serviceMonitorProps, serviceProps,
 } from './builders';
-import { buildServiceModel, objectMetadata } from './model';
+import { composeDocument } from './compose';
+import { buildServiceModel, objectMetadata, ServiceModel } from './model';
 import { RenderedDefaults } from './overlay';
-import { GoMicroserviceProps } from './props';
+import { ComposeOptions, GoMicroserviceProps } from './props';
 import { Checklist } from '../checklist/checklist';
 import { checkManifests, KUBERNETES_RULE_IDS } from '../checklist/checks';
 import { displayFinding, RuleGate } from '../checklist/engine';
+import { invalidValue } from '../core/errors';
 import { ImageReference } from '../image/image-reference';
 import { ISignedService } from '../policy/image-signature-policy';
 import { ImageSigner } from '../publish/image-signer';
@@ -34,6 +40,8 @@ export class GoMicroservice extends Construct implements ISignedService {
   public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
   /** The ServiceMonitor, when `monitoring` asks for one. */
   public readonly serviceMonitor?: ApiObject;
+  /** The PrometheusRule, when the ServiceMonitor asks for alerts. */
+  public readonly prometheusRule?: ApiObject;
   /** The name of every object. */
   public readonly name: string;
   /** The namespace of every object. */
@@ -55,6 +63,7 @@ export class GoMicroservice extends Construct implements ISignedService {
   /** Target Kubernetes release. */
   public readonly kubernetesVersion: string;
   private readonly gate: RuleGate;
+  private readonly model: ServiceModel;
 
   constructor(scope: Construct, id: string, props: GoMicroserviceProps) {
     super(scope, id);
@@ -63,6 +72,7 @@ export class GoMicroservice extends Construct implements ISignedService {
     for (const [ruleId, reason] of Object.entries(props.suppressions ?? {})) Checklist.suppress(this, ruleId, reason);
     this.gate = new RuleGate(Checklist._suppressions(this), this.node.path);
     const model = buildServiceModel(props, { id, chartNamespace: Chart.of(this).namespace }, this.gate);
+    this.model = model;
     // A probe declared absent (AppProbe.none) is a suppression of R02 for that probe, with its reason.
     for (const p of model.probes._absent()) Checklist.suppress(this, 'R02', p.reason, { appliesTo: [`spec.template.spec.containers[app].${p.field}`] });
     this.name = model.name;
@@ -87,7 +97,7 @@ export class GoMicroservice extends Construct implements ISignedService {
     }
     const defaults = new RenderedDefaults(ApiObject.of(this.deployment));
     defaults.remove(ADDRESS_LABEL_POINTER);
-    for (const [path, fields] of podUnderlay(model)) defaults.underlay(path, fields);
+    for (const [pointer, fields] of podUnderlay(model)) defaults.underlay(pointer, fields);
 
     this.service = new kplus.k8s.KubeService(this, 'Service', serviceProps(model));
     this.podDisruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', disruptionBudgetProps(model));
@@ -96,12 +106,40 @@ export class GoMicroservice extends Construct implements ISignedService {
     this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'NetworkPolicy', networkPolicyProps(model));
     const monitor = serviceMonitorProps(model);
     if (monitor) this.serviceMonitor = new ApiObject(this, 'ServiceMonitor', monitor);
+    const rule = prometheusRuleProps(model);
+    if (rule) this.prometheusRule = new ApiObject(this, 'PrometheusRule', rule);
 
     this.warnings.push(...this.gate.warnings.map(displayFinding));
     Checklist._annotate(this);
     Checklist._register(this);
     // After every toJson hook of construction (RenderedDefaults): what is kept is the final object.
     for (const o of this.node.findAll().filter(ApiObject.isApiObject)) Checklist._reuseRendering(o);
+  }
+
+  /**
+   * A Compose file (compose-spec YAML) that runs the service locally as the Deployment runs it: the same
+   * environment, user 65532, read-only root with tmpfs for /tmp and the writable directories, no
+   * capabilities, no new privileges, the sysctls, the memory and CPU limits (GOMEMLIMIT is derived from
+   * the memory limit), stop_grace_period = the grace period. Secrets are read-only binds of
+   * `./secrets/<name>`. No healthcheck (a probe is a kubelet request, a healthcheck a command in the image).
+   */
+  public toCompose(options: ComposeOptions = {}): string {
+    return YAML.stringify(composeDocument(this.model, options));
+  }
+
+  /**
+   * Writes `compose.yaml` into `dir` and returns its path. Never into the app's output directory: that one
+   * is what GitOps applies.
+   */
+  public writeCompose(dir: string, options: ComposeOptions = {}): string {
+    if (path.resolve(dir) === path.resolve(App.of(this).outdir)) {
+      throw invalidValue('dir', dir, `a directory other than the app's output directory (${App.of(this).outdir}), which GitOps applies`);
+    }
+    const text = this.toCompose(options);
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'compose.yaml');
+    fs.writeFileSync(file, text);
+    return file;
   }
 
   /**

@@ -6,6 +6,7 @@ import type { NetworkEgress } from './network-egress';
 import type { ServiceProbes } from './probes';
 import { GoldenAnnotations, GoMicroserviceProps, GoResources, SecretFiles } from './props';
 import { GoRuntime } from './runtime-env';
+import { ResolvedVaultAgent, VAULT_SECRETS_DIR, vaultAgentAnnotations } from './vault-agent';
 import { RuleGate } from '../checklist/engine';
 import {
   APP_READS_ANNOTATION, imagePinViolation, minReplicasViolation, replicasViolation, sharedProbeEndpointViolation, SHUTDOWN_MARGIN_SECONDS,
@@ -47,6 +48,8 @@ export interface ServiceModel {
   readonly resources: ResolvedResources;
   readonly shutdown: Shutdown;
   readonly env: Record<string, kplus.EnvValue>;
+  /** GOMEMLIMIT in bytes. */
+  readonly goMemLimitBytes: number;
   readonly sysctls: Sysctl[];
   readonly unsafeSysctls: string[];
   readonly hostNetwork: boolean;
@@ -56,6 +59,8 @@ export interface ServiceModel {
   readonly autoscaling?: { readonly min: number; readonly max: number; readonly cpuUtilization: number };
   readonly tmpSizeMiB: number;
   readonly secretFiles: SecretFiles[];
+  /** The Vault Agent injector's annotations (already in podAnnotations) and token audience, when used. */
+  readonly vaultAgent?: ResolvedVaultAgent;
   readonly priorityClassName?: string;
   readonly probes: ServiceProbes;
   readonly monitoring: Monitoring;
@@ -106,16 +111,17 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
   }
   const shutdown = resolveShutdown(props, app, atLeast(version, 30), gate);
   const facts = { goMemLimit, goMaxProcs: setGoMaxProcs && resources.cpuLimitMillis > 0, drainSeconds: shutdown.drainSeconds };
-  const env = appEnvironment(props, app, { ...facts, appDelaySeconds: shutdown.sleepAction ? 0 : shutdown.preStopSeconds }, gate);
+  const appDelaySeconds = shutdown.sleepAction ? 0 : shutdown.preStopSeconds;
+  const env = appEnvironment(props, app, { ...facts, appDelaySeconds, goMinor: goMinor(goVersion) }, gate);
   if (props.priorityClassName !== undefined) checkPattern('priorityClassName', props.priorityClassName, PATTERNS.dnsSubdomain, 'a PriorityClass name');
   const requested = appSysctls(props, app);
   const sysctls = requested.map((s) => ({ name: Sysctls.normalize(s.name), value: s.value }));
   const unsafeSysctls = classifySysctls(requested, props.allowedUnsafeSysctls ?? [], kubernetesVersion, props.hostNetwork ?? false, gate);
   const monitoring = resolveMonitoring(props, app);
-  const podAnnotations = buildPodAnnotations(props, app, monitoring, unsafeSysctls);
+  const vaultAgent = props.vaultAgent && vaultAgentAnnotations(props.vaultAgent, 'app', resolveResources);
+  const podAnnotations = { ...buildPodAnnotations(props, app, monitoring, unsafeSysctls), ...vaultAgent?.annotations };
   const replicas = resolveReplicas(props, gate);
-  const tmpSizeMiB = Math.max(1, Math.ceil(GoRuntime.quantityToBytes(props.tmpSizeLimit ?? '64Mi', 'tmpSizeLimit') / 2 ** 20));
-  const secretFiles = checkSecretFiles(props.secretFiles ?? []);
+  const secretFiles = checkSecretFiles(props.secretFiles ?? [], vaultAgent !== undefined);
   // Fields are listed, not spread: V8 (Node 20) takes a slow path for an object literal with a spread
   // followed by more properties, and this runs once per service.
   return {
@@ -128,10 +134,11 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
     signer: props.signer,
     ...appSpec(app),
     servicePort,
-    writableDirs: appWritableDirs(app, secretFiles.map((s) => s.mountPath)),
+    writableDirs: appWritableDirs(app, [...secretFiles.map((s) => s.mountPath), ...(vaultAgent ? [VAULT_SECRETS_DIR] : [])]),
     resources,
     shutdown,
     env,
+    goMemLimitBytes: GoRuntime.quantityToBytes(goMemLimit.replace(/B$/, '')),
     sysctls,
     unsafeSysctls,
     hostNetwork: props.hostNetwork ?? false,
@@ -142,8 +149,9 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
     },
     replicas,
     autoscaling: resolveAutoscaling(props, gate),
-    tmpSizeMiB,
+    tmpSizeMiB: Math.max(1, Math.ceil(GoRuntime.quantityToBytes(props.tmpSizeLimit ?? '64Mi', 'tmpSizeLimit') / 2 ** 20)),
     secretFiles,
+    vaultAgent,
     priorityClassName: props.priorityClassName,
     monitoring,
     egress: props.egress ?? [],
@@ -203,6 +211,11 @@ function identity(props: GoMicroserviceProps, ctx: ServiceContext) {
     'app.kubernetes.io/managed-by': 'golden-go',
   };
   return { name, namespace, labels, selectorLabels };
+}
+
+/** The minor release of a validated Go version such as `1.26` or `1.24.3`. */
+function goMinor(goVersion: string): number {
+  return Number(goVersion.split('.')[1]);
 }
 
 function resolveServicePort(props: GoMicroserviceProps): number {
@@ -301,12 +314,13 @@ function resolveAutoscaling(props: GoMicroserviceProps, gate: RuleGate): Service
   return { min, max: a.maxReplicas, cpuUtilization: util };
 }
 
-function checkSecretFiles(files: SecretFiles[]): SecretFiles[] {
+function checkSecretFiles(files: SecretFiles[], vaultAgent: boolean): SecretFiles[] {
+  const taken = ['/', '/tmp', ...(vaultAgent ? [VAULT_SECRETS_DIR] : [])];
   for (const [i, s] of files.entries()) {
     if (!DNS_LABEL.test(s.secretName)) throw invalidValue(`secretFiles[${i}].secretName`, s.secretName, 'a Secret name');
     checkPattern(`secretFiles[${i}].mountPath`, s.mountPath, PATTERNS.absolutePath, 'an absolute directory of letters, digits and . _ / -');
-    if (s.mountPath === '/' || s.mountPath === '/tmp') {
-      throw invalidValue(`secretFiles[${i}].mountPath`, s.mountPath, 'an absolute directory other than / and /tmp');
+    if (taken.includes(s.mountPath)) {
+      throw invalidValue(`secretFiles[${i}].mountPath`, s.mountPath, `an absolute directory other than ${taken.join(', ')}`);
     }
   }
   return [...files];
@@ -339,7 +353,8 @@ function checkSeconds(prop: string, v: number, min: number): number {
   return v;
 }
 
-function resolveResources(r: GoResources): ResolvedResources {
+/** Resources with their defaults, validated; errors name `prop.<field>`. */
+export function resolveResources(r: GoResources, prop: string = 'resources'): ResolvedResources {
   const out: ResolvedResources = {
     cpuRequestMillis: r.cpuRequestMillis ?? 100,
     cpuLimitMillis: r.cpuLimitMillis ?? 1000,
@@ -348,17 +363,17 @@ function resolveResources(r: GoResources): ResolvedResources {
     ephemeralStorageRequest: r.ephemeralStorageRequest ?? '128Mi',
     ephemeralStorageLimit: r.ephemeralStorageLimit ?? '256Mi',
   };
-  if (!(Number.isInteger(out.cpuRequestMillis) && out.cpuRequestMillis >= 1)) throw invalidValue('resources.cpuRequestMillis', out.cpuRequestMillis, 'whole millicores, at least 1');
-  if (!(Number.isInteger(out.cpuLimitMillis) && out.cpuLimitMillis >= 0)) throw invalidValue('resources.cpuLimitMillis', out.cpuLimitMillis, 'whole millicores, or 0 for no CPU limit');
+  if (!(Number.isInteger(out.cpuRequestMillis) && out.cpuRequestMillis >= 1)) throw invalidValue(`${prop}.cpuRequestMillis`, out.cpuRequestMillis, 'whole millicores, at least 1');
+  if (!(Number.isInteger(out.cpuLimitMillis) && out.cpuLimitMillis >= 0)) throw invalidValue(`${prop}.cpuLimitMillis`, out.cpuLimitMillis, 'whole millicores, or 0 for no CPU limit');
   if (out.cpuLimitMillis > 0 && out.cpuLimitMillis < out.cpuRequestMillis) {
-    throw invalidValue('resources.cpuLimitMillis', out.cpuLimitMillis, `at least the CPU request (${out.cpuRequestMillis}), or 0`);
+    throw invalidValue(`${prop}.cpuLimitMillis`, out.cpuLimitMillis, `at least the CPU request (${out.cpuRequestMillis}), or 0`);
   }
-  const bytes = (prop: string, q: string) => GoRuntime.quantityToBytes(q, `resources.${prop}`);
+  const bytes = (field: string, q: string) => GoRuntime.quantityToBytes(q, `${prop}.${field}`);
   if (bytes('memoryLimit', out.memoryLimit) < bytes('memoryRequest', out.memoryRequest)) {
-    throw invalidValue('resources.memoryLimit', out.memoryLimit, `at least the memory request (${out.memoryRequest})`);
+    throw invalidValue(`${prop}.memoryLimit`, out.memoryLimit, `at least the memory request (${out.memoryRequest})`);
   }
   if (bytes('ephemeralStorageLimit', out.ephemeralStorageLimit) < bytes('ephemeralStorageRequest', out.ephemeralStorageRequest)) {
-    throw invalidValue('resources.ephemeralStorageLimit', out.ephemeralStorageLimit, `at least the ephemeral-storage request (${out.ephemeralStorageRequest})`);
+    throw invalidValue(`${prop}.ephemeralStorageLimit`, out.ephemeralStorageLimit, `at least the ephemeral-storage request (${out.ephemeralStorageRequest})`);
   }
   return out;
 }

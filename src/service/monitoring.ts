@@ -13,6 +13,20 @@ export interface ServiceMonitorOptions {
    * @default - the Prometheus global interval
    */
   readonly interval?: string;
+  /**
+   * A PrometheusRule next to the ServiceMonitor (same labels, so the same Prometheus selects it) with
+   * alerts on what is known to exist: the scrape target down (`up`), and from kube-state-metrics the
+   * app container restarting and being OOMKilled.
+   * @default false
+   */
+  readonly alerts?: boolean;
+  /**
+   * The program exports client_golang's Go collector (`go_memstats_*`, the default registry does): adds
+   * an alert on the Go runtime's memory staying near GOMEMLIMIT (the GC then runs more and more often).
+   * Only with `alerts`.
+   * @default false
+   */
+  readonly goRuntimeMetrics?: boolean;
 }
 
 /** How Prometheus finds the `metrics` port (rule R11). */
@@ -23,6 +37,9 @@ export class Monitoring {
       throw new Error(`monitoring: interval "${options.interval}" is not valid; allowed: a duration such as "30s" or "1m"`);
     }
     checkLabels('monitoring.labels', options.labels ?? {});
+    if (options.goRuntimeMetrics && !options.alerts) {
+      throw new Error('monitoring.goRuntimeMetrics: only with alerts: true (it adds an alert to the PrometheusRule)');
+    }
     return new Monitoring(true, options);
   }
 

@@ -2,6 +2,7 @@ import type { GoApp } from './app';
 import type { Monitoring } from './monitoring';
 import type { NetworkEgress } from './network-egress';
 import type { ServiceProbes } from './probes';
+import type { GoGc } from './runtime-env';
 import type { Sysctl } from '../core/sysctls';
 import type { ImageReference } from '../image/image-reference';
 import type { ImageSigner } from '../publish/image-signer';
@@ -75,6 +76,71 @@ export interface SecretFiles {
   readonly secretName: string;
   /** Directory the keys appear in, one file each. */
   readonly mountPath: string;
+}
+
+/** One secret the agent renders to `/vault/secrets/<name>`. */
+export interface VaultSecretFile {
+  /** File name under /vault/secrets, also the annotation suffix: lower-case letters, digits, `-`, `_`, `.`; at most 43 characters. */
+  readonly name: string;
+  /** Vault path such as `database/creds/orders` or `secret/data/orders/api`. */
+  readonly path: string;
+}
+
+/** Vault Agent injector options. */
+export interface VaultAgentOptions {
+  /** Vault role of the Kubernetes auth method the pod's ServiceAccount is bound to (`vault.hashicorp.com/role`). */
+  readonly role: string;
+  /** Secrets rendered as JSON files under /vault/secrets (`agent-inject-default-template: json`). */
+  readonly secrets: VaultSecretFile[];
+  /**
+   * Only the init container, no sidecar (`agent-pre-populate-only`). Secrets are then rendered once at
+   * start: no agent runs beside the app (no CPU/memory held per pod, nothing to order at shutdown), but
+   * leases are never renewed and rotated secrets reach the pod only on restart. Keep the sidecar for
+   * dynamic secrets (database credentials) or anything rotated while pods run.
+   * @default false
+   */
+  readonly prePopulateOnly?: boolean;
+  /**
+   * Mount path of the Kubernetes auth method (`vault.hashicorp.com/auth-path`).
+   * @default - the injector's, `auth/kubernetes`
+   */
+  readonly authPath?: string;
+  /**
+   * Audience of the projected ServiceAccount token the agent logs in with (the app never mounts it,
+   * and the pod keeps token automount off). Must match the Vault role's `audience` when it has one.
+   * @default - the API server's audience
+   */
+  readonly tokenAudience?: string;
+  /**
+   * Resources of the injected init and sidecar containers (R03: every container has requests and
+   * memory/ephemeral-storage limits; without the ephemeral annotations the injector sets none).
+   * @default - requests cpu 50m, memory 64Mi, ephemeral-storage 16Mi; limits cpu 250m, memory 128Mi, ephemeral-storage 64Mi
+   */
+  readonly resources?: GoResources;
+}
+
+/** Options of `GoMicroservice.toCompose`. */
+export interface ComposeOptions {
+  /**
+   * The image to run, such as a local build `localhost/orders:dev`.
+   * @default - the pinned image of the manifests
+   */
+  readonly image?: string;
+  /**
+   * Host address the ports are published on.
+   * @default '127.0.0.1' (not reachable from other machines)
+   */
+  readonly hostAddress?: string;
+  /**
+   * Host port for the `http` port.
+   * @default - the container port
+   */
+  readonly hostPort?: number;
+  /**
+   * Host port for the `metrics` port, when the program has one.
+   * @default - the container port
+   */
+  readonly metricsHostPort?: number;
 }
 
 /** Props of `GoMicroservice`. Every default follows the golden checklist (R01–R17). */
@@ -166,6 +232,18 @@ export interface GoMicroserviceProps {
    */
   readonly goMemLimitRatio?: number;
   /**
+   * `GOGC` (R04): `GoGc.percent(n)` or `GoGc.off()` (always paired with the derived GOMEMLIMIT).
+   * @default - not set: Go's default, 100
+   */
+  readonly goGc?: GoGc;
+  /**
+   * `GODEBUG` settings, name → value, such as `{ http2client: '0' }` (R04): names of lower-case letters,
+   * digits and `_`, values of letters, digits and `.`. `madvdontneed=0` is warned about (MADV_FREE keeps
+   * freed memory charged to the cgroup), `madvdontneed=1` too (the Linux default since Go 1.16).
+   * @default - not set
+   */
+  readonly goDebug?: Record<string, string>;
+  /**
    * Fixed replica count, at least 2 (R12). Not allowed together with `autoscaling`.
    * @default 2
    */
@@ -219,6 +297,13 @@ export interface GoMicroserviceProps {
    * @default - none
    */
   readonly secretFiles?: SecretFiles[];
+  /**
+   * Secrets from Vault through the Vault Agent injector: rendered as files under /vault/secrets (R16),
+   * the agent logging in with a projected ServiceAccount token the app never mounts. The pods need
+   * egress to Vault (add it to `egress`, R13).
+   * @default - none
+   */
+  readonly vaultAgent?: VaultAgentOptions;
   /**
    * Size limit of the writable `/tmp` emptyDir (the root filesystem is read-only, R07).
    * @default '64Mi'

@@ -1,4 +1,4 @@
-import { ruleError } from '../core/errors';
+import { invalidValue, ruleError } from '../core/errors';
 import { parseGoDirective } from '../core/go-mod';
 import { quantityToBytes } from '../core/quantity';
 
@@ -45,4 +45,38 @@ export class GoRuntime {
   }
 
   private constructor() {}
+}
+
+/**
+ * GOGC: how much the heap may grow over the live heap before the next collection (R04). Golden-go always
+ * sets GOMEMLIMIT from the memory limit, so `off` is the Go GC guide's "GOGC=off + GOMEMLIMIT" pattern:
+ * no proportional collections, the heap fills up to GOMEMLIMIT and is collected there.
+ */
+export class GoGc {
+  /**
+   * A percent such as 50 (collect twice as often as the default 100, for less memory and more CPU).
+   * @param percent a whole number from 1 to 10000
+   */
+  public static percent(percent: number): GoGc {
+    if (!(Number.isInteger(percent) && percent >= 1 && percent <= 10000)) {
+      throw invalidValue('goGc', percent, 'GoGc.percent(1-10000) or GoGc.off(); GOGC=0 would collect continuously');
+    }
+    return new GoGc(String(percent));
+  }
+
+  /**
+   * GOGC=off: collections only when the heap reaches GOMEMLIMIT. The pod's memory then sits near GOMEMLIMIT
+   * all the time (memory-based alerts and autoscaling see a full pod), and a live heap close to the limit
+   * makes the GC run continuously (up to half the CPU). Right for batch-like services with a small live heap.
+   */
+  public static off(): GoGc {
+    return new GoGc('off');
+  }
+
+  /** The GOGC value. */
+  public readonly value: string;
+
+  private constructor(value: string) {
+    this.value = value;
+  }
 }
