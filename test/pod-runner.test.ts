@@ -79,7 +79,7 @@ test('emptyDir: a host directory 2777 owned by group fsGroup at the mountPath; o
   try {
     const [dir] = plan.volumeDirs;
     const st = fs.statSync(dir);
-    expect(st.mode & 0o7777).toBe(0o2777);
+    expect((st.mode % 0o10000).toString(8)).toBe('2777');
     expect(st.gid).toBe(65532);
     expect(plan.runArgs).toEqual(expect.arrayContaining(['--volume', `${dir}:/var/lib/svc:rw`]));
   } finally {
