@@ -3,7 +3,13 @@
 #   localhost/golden-go-e2e/golang:<go version>      static busybox + the local Go toolchain + CA bundle
 #   localhost/golden-go-e2e/distroless-static:nonroot CA bundle, zoneinfo, passwd/group with 65532, /tmp 1777
 # Both are imported from tarballs with fixed owners and mtimes, so their digests are stable.
-# Prints the two references. Set GOROOT_SRC to use another Go tree (it must hold a statically linked go).
+# With the argument `cgo`, also the pair a cgo build needs, of one Debian release (B02: same libc and release):
+#   localhost/golden-go-e2e/golang-cgo:<go>-bookworm-<key>  Debian 12 minbase + gcc + libc6-dev (debootstrap
+#                                                           from the Debian mirror) + the local Go toolchain
+#   localhost/golden-go-e2e/distroless-base:bookworm-<key>  the files of that rootfs's libc6 package + the
+#                                                           distroless static layout, like distroless/base-debian12
+# <key> hashes this script and the Go release, so the slow debootstrap (minutes) runs once per change.
+# Prints the references, one a line. Set GOROOT_SRC to use another Go tree (it must hold a statically linked go).
 set -euo pipefail
 
 goroot=${GOROOT_SRC:-$(go env GOROOT)}
@@ -57,3 +63,50 @@ if ! podman image exists "$runtime_ref"; then
 fi
 echo "$builder_ref"
 echo "$runtime_ref"
+[ "${1:-}" = cgo ] || exit 0
+
+debian_suite=bookworm
+debian_mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+key=$( { cat "$0"; echo "$gover $debian_suite"; } | sha256sum | cut -c1-12)
+cgo_builder_ref="localhost/golden-go-e2e/golang-cgo:${gover}-${debian_suite}-${key}"
+glibc_runtime_ref="localhost/golden-go-e2e/distroless-base:${debian_suite}-${key}"
+if ! podman image exists "$cgo_builder_ref" || ! podman image exists "$glibc_runtime_ref"; then
+  command -v debootstrap >/dev/null || { echo "e2e-base-images: debootstrap is missing: run scripts/setup-containers.sh" >&2; exit 1; }
+  d="$work/debian"
+  # minbase: dpkg, apt and essentials only; gcc and the C library headers are what cgo needs.
+  debootstrap --variant=minbase --include=gcc,libc6-dev "$debian_suite" "$d" "$debian_mirror" >"$work/debootstrap.log" 2>&1 \
+    || { tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
+
+  # The glibc runtime first, from the pristine rootfs: every non-directory file of the libc6 package,
+  # under the same merged-/usr symlinks (/lib -> usr/lib, /lib64 -> usr/lib64).
+  r="$work/glibc-runtime"
+  etc_files "$r"
+  chown 65532:65532 "$r/home/nonroot"; chmod 0700 "$r/home/nonroot" "$r/root"
+  mkdir -p "$r/usr/bin" "$r/usr/sbin" "$r/usr/lib" "$r/usr/lib64"
+  for link in bin sbin lib lib64; do if [ -L "$d/$link" ]; then cp -a "$d/$link" "$r/$link"; fi; done
+  mkdir -p "$r/usr/share"
+  cp -a /usr/share/zoneinfo "$r/usr/share/zoneinfo"
+  rm -rf "$r/usr/share/zoneinfo/posix" "$r/usr/share/zoneinfo/right"
+  (cd "$d" && while read -r f; do [ -d ".$f" ] && [ ! -L ".$f" ] || printf '.%s\n' "$f"; done < "var/lib/dpkg/info/libc6:amd64.list") > "$work/libc6.files"
+  tar -C "$d" -cf - -T "$work/libc6.files" | tar -C "$r" -xf -
+  tarroot "$r" "$work/glibc-runtime.tar"
+  podman import -q \
+    --change 'USER 65532' --change 'WORKDIR /home/nonroot' \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' \
+    "$work/glibc-runtime.tar" "$glibc_runtime_ref" >/dev/null
+
+  # The builder: that rootfs + the local Go toolchain + the CA bundle; no package caches or docs.
+  rm -rf "$d/var/cache/apt/archives/"*.deb "$d/var/lib/apt/lists/"* "$d/usr/share/doc" "$d/usr/share/man" "$d/debootstrap"
+  mkdir -p "$d/usr/local" "$d/go" "$d/root/.cache" "$d/etc/ssl/certs"
+  cp /etc/ssl/certs/ca-certificates.crt "$d/etc/ssl/certs/ca-certificates.crt"
+  cp -a "$goroot" "$d/usr/local/go"
+  rm -rf "$d/usr/local/go/pkg/obj" "$d/usr/local/go/test" "$d/usr/local/go/api"
+  tarroot "$d" "$work/cgo-builder.tar"
+  podman import -q \
+    --change 'ENV PATH=/usr/local/go/bin:/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'ENV GOPATH=/go' --change 'ENV HOME=/root' \
+    --change 'WORKDIR /' "$work/cgo-builder.tar" "$cgo_builder_ref" >/dev/null
+fi
+echo "$cgo_builder_ref"
+echo "$glibc_runtime_ref"
