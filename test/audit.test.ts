@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, YamlOutputType } from 'cdk8s';
+import { App, Chart, YamlOutputType } from 'cdk8s';
 import { HELLO_DIGEST, HelloServiceChart, helloServiceImage } from '../examples/hello-service';
-import { ImageReference } from '../src';
+import { GoMicroservice, ImageReference, ServiceProbes } from '../src';
 import { main } from '../src/cli/cli';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'audit');
@@ -78,7 +78,9 @@ describe('formats, exit codes and suppressions', () => {
     expect(sarif.version).toBe('2.1.0');
     const b06 = sarif.runs[0].results.find((x: any) => x.ruleId === 'B06');
     expect(b06).toMatchObject({ level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: gonosumdb }, region: { startLine: 4 } } }] });
-    expect(sarif.runs[0].tool.driver.rules[b06.ruleIndex].id).toBe('B06');
+    expect(sarif.runs[0].tool.driver.rules[b06.ruleIndex]).toMatchObject({
+      id: 'B06', helpUri: 'https://github.com/golden-go/golden-go/blob/main/docs/troubleshooting.md#b06',
+    });
   });
 
   test('markdown, and --output writes the report to a file', () => {
@@ -124,5 +126,32 @@ describe('formats, exit codes and suppressions', () => {
     expect(progress.length).toBeGreaterThanOrEqual(10);
     expect(progress[progress.length - 1]).toBe('golden-go audit: 250/250 files read');
     expect(r.out).toMatch(/audited 0 Dockerfile\(s\) and 250 Kubernetes object\(s\) in 250 file\(s\)/);
+  });
+});
+
+describe('R02 in audit: the same verdict as at synth', () => {
+  const image = ImageReference.fromDigest('registry.example.com/acme/orders', `sha256:${'c0'.repeat(32)}`, '1.4.2');
+  function auditProbes(readiness: string, liveness: string, suppression?: string): any[] {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-r02-'));
+    const app = new App({ outdir: dir, outputFileExtension: '.yaml', yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new GoMicroservice(chart, 'orders', {
+      image, probes: ServiceProbes.http({ readiness, liveness }), ...(suppression ? { suppressions: { R02: suppression } } : {}),
+    });
+    app.synth();
+    return json(dir).findings.filter((f: any) => f.ruleId === 'R02');
+  }
+
+  test('a query string does not make another endpoint: /healthz?live and /healthz?ready are one, reported as a warning', () => {
+    expect(auditProbes('/healthz?ready', '/healthz?live')).toEqual([expect.objectContaining({
+      severity: 'warning', status: 'fail', message: expect.stringMatching(/^readiness and liveness probe the same endpoint \(http http \/healthz\)/),
+    })]);
+    expect(auditProbes('/healthz', '/healthz?live')).toHaveLength(1);
+    expect(auditProbes('/readyz', '/healthz')).toEqual([]);
+  });
+
+  test('the suppression recorded by the construct is honoured by the audit', () => {
+    const reason = 'the program has one health handler for every probe';
+    expect(auditProbes('/healthz', '/healthz', reason)).toEqual([expect.objectContaining({ status: 'suppressed', reason })]);
   });
 });

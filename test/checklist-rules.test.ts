@@ -12,6 +12,7 @@ import {
   ImageReference, ImageSigner, RuleSeverity, RuleTarget,
 } from '../src';
 import { audit } from '../src/checklist/audit';
+import { BUILD_RULES } from '../src/checklist/build-rules';
 import { checkDockerfile, checkManifests } from '../src/checklist/checks';
 
 const golden = GoImageRenderer.render({ name: 'svc', sourceUrl: 'https://example.com/acme/svc' });
@@ -57,7 +58,8 @@ const imageCases: Array<[string, () => string[]]> = [
   ['B02', () => image(golden.dockerfile.replace('CGO_ENABLED=0\n', 'CGO_ENABLED=1\n'))],
   ['B03', () => image(golden.dockerfile.replace('go mod download && go mod verify', 'true'))],
   ['B04', () => image(golden.dockerfile, '.git\n.env\n*.sum\n')],
-  ['B05', () => image(golden.dockerfile.replace('WORKDIR /src\n', 'WORKDIR /src\nRUN go env -w GOPROXY=direct\n'))],
+  // The ARG only before FROM: empty inside the stage, so --build-arg GOPROXY does nothing.
+  ['B05', () => image(golden.dockerfile.replace(/\nARG GOPROXY=(\S+)\n/, '\n').replace('# syntax=docker/dockerfile:1\n', '# syntax=docker/dockerfile:1\nARG GOPROXY=https://proxy.golang.org,direct\n'))],
   ['B06', () => image(golden.dockerfile.replace('WORKDIR /src\n', 'WORKDIR /src\nENV GONOSUMDB=*\n'))],
   ['B07', () => image(golden.dockerfile.replace('GOFLAGS=-mod=readonly \\\n    ', ''))],
   ['B08', () => image(golden.dockerfile.replace('ARG TARGETOS\n', 'ARG TARGETOS\nARG GITHUB_TOKEN\n'))],
@@ -67,7 +69,8 @@ const imageCases: Array<[string, () => string[]]> = [
   ['B12', () => image(golden.dockerfile.replace(/ARG RUNTIME_IMAGE=\S+/, `ARG RUNTIME_IMAGE=alpine:3.22@sha256:${'a'.repeat(64)}`))],
   ['B13', () => image(golden.dockerfile.replace('USER 65532:65532', 'USER nonroot'))],
   ['B14', () => image(golden.dockerfile.replace('ENTRYPOINT ["/app"]', 'ENTRYPOINT /app'))],
-  ['B15', () => image(golden.dockerfile.replaceAll(' -tags timetzdata', ''))],
+  // Without embedded tzdata on a base that has no zoneinfo (distroless static carries it).
+  ['B15', () => image(golden.dockerfile.replaceAll(' -tags timetzdata', '').replace(/ARG RUNTIME_IMAGE=\S+/, 'ARG RUNTIME_IMAGE=scratch'))],
   ['B16', () => image(golden.dockerfile.replace('ENTRYPOINT', 'HEALTHCHECK CMD wget -q -O- http://localhost:8080/healthz\nENTRYPOINT'))],
   ['B17', () => image(golden.dockerfile.replace(/LABEL [\s\S]*?base\.digest="\$\{RUNTIME_IMAGE_DIGEST\}"\n/, ''))],
   ['B18', () => image(golden.dockerfile.replace(/^RUN go version -m \/out\/app[\s\S]*?exit 1; \}\n/m, ''))],
@@ -88,7 +91,8 @@ const k8sCases: Array<[string, () => string[]]> = [
   ['R08', () => k8s(mutate((_o, _d, pod) => { pod.spec.securityContext.sysctls = [{ name: 'vm.swappiness', value: '0' }]; }))],
   ['R09', () => k8s(mutate((_o, _d, _p, c) => setEnv(c, 'TZ', 'Mars/Base_One')))],
   ['R10', () => k8s(mutate((_o, _d, _p, c) => { delete c.terminationMessagePolicy; }))],
-  ['R11', () => k8s(mutate((_o, _d, _p, c) => { c.ports[1].name = 'prom'; }))],
+  // The scrape annotations then name a port the container does not have (metrics on the service port pass R11).
+  ['R11', () => k8s(mutate((_o, _d, _p, c) => { c.ports = c.ports.filter((p: any) => p.name !== 'metrics'); }))],
   ['R12', () => k8s(mutate((_o, dep) => { dep.spec.replicas = 1; }))],
   ['R13', () => k8s(mutate((objs) => { objs.find((o) => o.kind === 'NetworkPolicy').spec.podSelector.matchLabels = { 'app.kubernetes.io/instance': 'other' }; }))],
   ['R14', () => k8s(mutate((_o, _d, pod) => { delete pod.metadata.annotations['golden-go.dev/signer']; }))],
@@ -177,7 +181,7 @@ const k8sMutations: Record<string, (objs: any[], dep: any, pod: any, c: any) => 
   R08: (_o, _d, pod) => { pod.spec.securityContext.sysctls = [{ name: 'vm.swappiness', value: '0' }]; },
   R09: (_o, _d, _p, c) => setEnv(c, 'TZ', 'Mars/Base_One'),
   R10: (_o, _d, _p, c) => { delete c.terminationMessagePolicy; },
-  R11: (_o, _d, _p, c) => { c.ports[1].name = 'prom'; },
+  R11: (_o, _d, _p, c) => { c.ports = c.ports.filter((p: any) => p.name !== 'metrics'); },
   R12: (_o, dep) => { dep.spec.replicas = 1; },
   R13: (objs) => { objs.find((o) => o.kind === 'NetworkPolicy').spec.podSelector.matchLabels = { 'app.kubernetes.io/instance': 'other' }; },
   R14: (_o, _d, pod) => { delete pod.metadata.annotations['golden-go.dev/signer']; },
@@ -319,5 +323,61 @@ describe('image rules: the construct-time verdict and the Dockerfile check share
     expect(more).toEqual([]);
     expect(() => imageChart(props)).toThrow(`[B06] ${prop}: ${onOutput.message}`);
     expect(auditImage(dockerfile)).toEqual(['B06']);
+  });
+});
+
+// ---- precision of the image rules on foreign Dockerfiles (issue 14): what a real build does decides
+
+describe('image rules judge what the build does, not what a seed said', () => {
+  const ruleSeverity = (ruleId: string) => BUILD_RULES.find((r) => r.id === ruleId)!.severity;
+  const findings = (dockerfile: string, ruleId: string) =>
+    checkDockerfile(dockerfile, golden.dockerignore).filter((f) => f.ruleId === ruleId).map((f) => [f.severity ?? ruleSeverity(ruleId), f.message]);
+  const FOREIGN = (runtime: string, extra = '') => `# syntax=docker/dockerfile:1
+FROM golang:1.26-trixie@sha256:${'a'.repeat(64)} AS build
+ARG GOPROXY=https://proxy.golang.org,direct
+ENV GOPROXY=\${GOPROXY} GOFLAGS=-mod=readonly GOTOOLCHAIN=local CGO_ENABLED=0
+WORKDIR /src
+COPY . .
+RUN go build -trimpath -o /out/app .
+FROM ${runtime}
+${extra}COPY --from=build /out/app /app
+USER 65532:65532
+ENTRYPOINT ["/app"]
+`;
+
+  test('B05: an ENV beats `go env -w`, so a file it overrides is a warning; one that decides the build is an error', () => {
+    const overridden = golden.dockerfile.replace('WORKDIR /src\n', 'WORKDIR /src\nRUN go env -w GOPROXY=direct\n');
+    expect(findings(overridden, 'B05')).toEqual([['warning', expect.stringContaining('is overridden by ENV GOPROXY here')]]);
+    const deciding = golden.dockerfile.replace('WORKDIR /src\n', 'WORKDIR /src\nRUN go env -w GONOPROXY=example.com\n');
+    expect(findings(deciding, 'B05')).toEqual([['error', expect.stringContaining('decides the build, because GONOPROXY is not in the build\'s environment')]]);
+  });
+
+  test('B05: an ARG declared only before FROM is empty in the stage; redeclared, it is fine', () => {
+    const globalOnly = golden.dockerfile.replace(/\nARG GOPROXY=(\S+)\n/, '\n').replace('# syntax=docker/dockerfile:1\n', '# syntax=docker/dockerfile:1\nARG GOPROXY=https://proxy.golang.org,direct\n');
+    expect(findings(globalOnly, 'B05')).toEqual([['error', expect.stringContaining('reads ARG GOPROXY, which is declared only before FROM')]]);
+    const redeclared = globalOnly.replace('ARG TARGETOS\n', 'ARG TARGETOS\nARG GOPROXY\n');
+    expect(findings(redeclared, 'B05')).toEqual([]);
+  });
+
+  test('B15: distroless carries zoneinfo, a runtime stage that installs tzdata too; scratch without timetzdata is flagged', () => {
+    expect(findings(FOREIGN(`gcr.io/distroless/static-debian13:nonroot@sha256:${'b'.repeat(64)}`), 'B15')).toEqual([]);
+    expect(findings(FOREIGN(`alpine:3.22@sha256:${'c'.repeat(64)}`, 'RUN apk add --no-cache tzdata\n'), 'B15')).toEqual([]);
+    expect(findings(FOREIGN('scratch'), 'B15')).toEqual([['warning', expect.stringContaining('"scratch" has no zoneinfo')]]);
+    expect(findings(FOREIGN('scratch', 'ENV TZ=Europe/Berlin\n'), 'B15')).toEqual([['error', expect.stringContaining('TZ=Europe/Berlin is set but "scratch" has no zoneinfo')]]);
+  });
+
+  test('B02: a glibc release mismatch between Debian lines is an error (bookworm builder, debian11 runtime)', () => {
+    const cgo = (builder: string, runtime: string) => FOREIGN(runtime).replace(/FROM golang:\S+ AS build/, `FROM ${builder} AS build`).replace('CGO_ENABLED=0', 'CGO_ENABLED=1');
+    const digest = `@sha256:${'d'.repeat(64)}`;
+    expect(findings(cgo(`golang:1.26-bookworm${digest}`, `gcr.io/distroless/base-debian11${digest}`), 'B02'))
+      .toEqual([['error', expect.stringContaining('glibc 2.36, newer than 2.31 on gcr.io/distroless/base-debian11')]]);
+    expect(findings(cgo(`golang:1.26-bullseye${digest}`, `gcr.io/distroless/base-debian12${digest}`), 'B02')).toEqual([]);
+  });
+
+  test('B10: gocacheverify verifies the build cache, not modules; as a GOFLAGS flag it breaks every go command', () => {
+    const env = (setting: string) => golden.dockerfile.replace('WORKDIR /src\n', `WORKDIR /src\nENV ${setting}\n`);
+    expect(findings(env('GODEBUG=http2client=0,gocacheverify=1'), 'B10')).toEqual([['warning', expect.stringContaining('it verifies no module')]]);
+    expect(findings(env('GOFLAGS="-mod=readonly -gocacheverify"'), 'B10')).toEqual([['error', expect.stringContaining('-gocacheverify is not a flag')]]);
+    expect(findings(env('GODEBUG=gocacheverify=0'), 'B10')).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
-import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import {
-  EgressProtocol, GoldenAnnotations, GoMicroservice, GoMicroserviceProps, ImageReference, ImageSigner, LogLevel, Monitoring,
-  NetworkEgress, ServiceProbes,
+  AppProbe, Checklist, EgressProtocol, GoApp, GoldenAnnotations, GoldenSetting, GoMicroservice, GoMicroserviceProps, ImageReference,
+  ImageSigner, LogLevel, Metrics, Monitoring, NetworkEgress, ServiceProbes, WritableDir,
 } from '../src';
 
 const DIGEST = `sha256:${'c0'.repeat(32)}`;
@@ -104,11 +104,26 @@ describe('probes (R02)', () => {
     expect(container.readinessProbe.grpc).toEqual({ port: 8080, service: 'orders.v1.Orders' });
     expect(container.livenessProbe.tcpSocket).toEqual({ port: 8080 });
     expect(synth({ probes: ServiceProbes.grpc({ livenessService: 'liveness' }) }).container.livenessProbe.grpc).toEqual({ port: 8080, service: 'liveness' });
-    expect(() => ServiceProbes.grpc({ livenessService: 'x', readinessService: 'x' })).toThrow(/^\[R02\] probes: livenessService "x" is the readiness service too/);
   });
 
-  test('identical endpoints are an error', () => {
-    expect(() => ServiceProbes.http({ readiness: '/healthz' })).toThrow(/^\[R02\] probes: startup, readiness and liveness need distinct endpoints/);
+  // One endpoint for readiness and liveness is what many real programs have: a warning with the fix, never a throw.
+  test('readiness and liveness on one endpoint: an R02 warning, suppressible with a reason; a query string is the same endpoint', () => {
+    const r02 = (props: Partial<GoMicroserviceProps>) => Checklist.findings(synth(props).svc).filter((f) => f.ruleId === 'R02');
+    for (const probes of [ServiceProbes.http({ readiness: '/healthz' }), ServiceProbes.http({ readiness: '/healthz?ready', liveness: '/healthz?live' }),
+      ServiceProbes.grpc({ livenessService: 'x', readinessService: 'x' })]) {
+      expect(r02({ probes })).toEqual([expect.objectContaining({
+        severity: 'warning',
+        status: 'fail',
+        field: 'spec.template.spec.containers[app].livenessProbe',
+        message: expect.stringMatching(/^readiness and liveness probe the same endpoint \((http http \/healthz|grpc 8080 x)\)/),
+      })]);
+    }
+    const reason = 'the program has one health handler that only proves it answers';
+    expect(r02({ probes: ServiceProbes.http({ readiness: '/healthz' }), suppressions: { R02: reason } })).toEqual([expect.objectContaining({ status: 'suppressed', reason })]);
+    expect(r02({})).toEqual([]);
+  });
+
+  test('bad probe input', () => {
     expect(() => ServiceProbes.http({ startup: 'healthz' })).toThrow('probes: startup path "healthz" must start with "/" and contain no spaces');
     expect(() => ServiceProbes.grpc({ port: 80 })).toThrow('probes: grpc port 80 is not valid; allowed: 1024-65535');
   });
@@ -390,7 +405,7 @@ describe('secrets (R16)', () => {
 describe('other bad input', () => {
   test.each<[Partial<GoMicroserviceProps>, RegExp]>([
     [{ name: 'Orders' }, /^name: "Orders" is not valid; allowed: a DNS label/],
-    [{ port: 80 }, /^port: 80 is not valid; allowed: 1024-65535/],
+    [{ port: 0 }, /^port: 0 is not valid; allowed: 1-65535/],
     [{ metricsPort: 8080 }, /^metricsPort: 8080 is not valid; allowed: a port other than port \(8080\)/],
     [{ version: 'v1 beta' }, /^version: "v1 beta" is not valid; allowed: a label value/],
     [{ fluentBitParser: 'json parser' }, /^fluentBitParser: "json parser" is not valid/],
@@ -406,4 +421,42 @@ test('snapshot of the default service', () => {
 
 test('snapshot with autoscaling, ServiceMonitor, gRPC probes and Kubernetes 1.27', () => {
   expect(synth({ kubernetesVersion: '1.27', autoscaling: { maxReplicas: 6 }, monitoring: Monitoring.serviceMonitor(), probes: ServiceProbes.grpc() }).manifests).toMatchSnapshot();
+});
+
+describe('the app contract through the construct and the checklist', () => {
+  const REASON = 'the process exits by itself when it cannot serve';
+  const findings = (svc: GoMicroservice) => Checklist.findings(svc).filter((f) => f.status === 'suppressed' || f.status === 'fail');
+
+  test('AppProbe.none: the probe is left out and R02 for it is recorded as suppressed, with the reason', () => {
+    const probes = ServiceProbes.of({ readiness: AppProbe.http('/ready'), liveness: AppProbe.none(REASON), startup: AppProbe.http('/ready') });
+    const { svc, container, deployment } = synth({ app: new GoApp({ probes }) });
+    expect(container.livenessProbe).toBeUndefined();
+    expect(findings(svc).filter((f) => f.ruleId === 'R02')).toEqual([expect.objectContaining({
+      status: 'suppressed', reason: REASON, field: 'spec.template.spec.containers[app].livenessProbe',
+    })]);
+    expect(deployment.metadata.annotations['golden-go.dev/suppressed.R02']).toBe(REASON);
+  });
+
+  test('Metrics.none(): R11 is a warning, suppressible with a reason', () => {
+    const app = new GoApp({ metrics: Metrics.none() });
+    expect(findings(synth({ app }).svc).filter((f) => f.ruleId === 'R11')).toEqual([expect.objectContaining({ severity: 'warning', status: 'fail' })]);
+    const reason = 'the service exposes no metrics; its load balancer reports traffic';
+    expect(findings(synth({ app, suppressions: { R11: reason } }).svc).filter((f) => f.ruleId === 'R11')).toEqual([expect.objectContaining({ status: 'suppressed', reason })]);
+  });
+
+  test('R10 asks for NO_COLOR only from a program that reads it; terminationMessagePolicy always', () => {
+    const r10 = (reads: GoldenSetting[]) => findings(synth({ app: new GoApp({ reads, metrics: Metrics.none() }) }).svc).filter((f) => f.ruleId === 'R10');
+    expect(r10([])).toEqual([]);
+    expect(r10([GoldenSetting.NO_COLOR])).toEqual([]);
+    const { svc } = synth({ app: new GoApp({ reads: [GoldenSetting.NO_COLOR] }) });
+    ApiObject.of(svc.deployment).addJsonPatch(JsonPatch.remove('/spec/template/spec/containers/0/env/3'));
+    expect(findings(svc).filter((f) => f.ruleId === 'R10').map((f) => f.message)).toEqual(['NO_COLOR is not set']);
+  });
+
+  test('writable directories are emptyDirs mounted next to /tmp; the root filesystem stays read-only', () => {
+    const { container, pod } = synth({ app: new GoApp({ writableDirs: [WritableDir.memory('/run/cache', '32Mi')] }) });
+    expect(container.volumeMounts).toEqual(expect.arrayContaining([{ mountPath: '/tmp', name: 'tmp' }, { mountPath: '/run/cache', name: 'writable-0' }]));
+    expect(pod.volumes).toContainEqual({ name: 'writable-0', emptyDir: { medium: 'Memory', sizeLimit: '32Mi' } });
+    expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+  });
 });

@@ -5,8 +5,9 @@
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
-  BaseImage, BuilderImage, GoImageRenderer, GoMicroservice, GoMicroserviceProps, HardenedGoImageProps, ImageHealthCheck, ImageReference,
-  ImageSignaturePolicy, ImageSigner, Libc, Monitoring, NetworkEgress, SelfCheck, ServiceProbes,
+  AppEnv, AppProbe, BaseImage, BuilderImage, GoApp, GoImageRenderer, GoMicroservice, GoMicroserviceProps, HardenedGoImageProps,
+  ImageHealthCheck, ImageReference, ImageSignaturePolicy, ImageSigner, Libc, Metrics, Monitoring, NetworkEgress, PortBinding, SelfCheck,
+  ServiceProbes, WritableDir,
 } from '../src';
 
 const PAYLOADS: Array<[string, string]> = [
@@ -72,11 +73,24 @@ const CASES: Array<[string, (p: string) => () => unknown]> = [
   ['signer: issuer', (p) => () => ImageSigner.keyless(`https://issuer.example.com/${p}`, 'https://github.com/acme/svc')],
   ['repository', (p) => () => new ImageSignaturePolicy(Testing.chart(), 'p', { repository: `registry.example.com/${p}`, signer: ImageSigner.keyless('https://issuer.example.com', 'me') })],
   ['reason', (p) => service({ suppressions: { R12: `${REASON} ${p}` } })],
+  ['app.port: PortBinding.env name', (p) => () => PortBinding.env(`PORT${p}`, 8080)],
+  ['app.port: PortBinding.flag flag', (p) => () => PortBinding.flag(`--port${p}`, 8080)],
+  ['app.args[1]', (p) => service({ app: new GoApp({ args: ['serve', `--name=${p}`] }) })],
+  ['app.command[0]', (p) => service({ app: new GoApp({ command: [`/app${p}`] }) })],
+  ['app.env.GREETING', (p) => service({ app: new GoApp({ env: { GREETING: AppEnv.value(`${p}\n`) } }) })],
+  ['app.metrics: path', (p) => () => Metrics.onServicePort(`/metrics${p}`)],
+  ['app.writableDirs', (p) => () => WritableDir.emptyDir(`/var/lib/${p}`)],
+  ['app.writableDirs[0].sizeLimit', (p) => service({ app: new GoApp({ writableDirs: [WritableDir.memory('/run/x', `1Gi${p}`)] }) })],
+  ['probes: path', (p) => () => AppProbe.http(`/healthz${p}`)],
+  ['probes: grpc service', (p) => () => AppProbe.grpc(`orders.v1${p}`)],
+  ['probes: AppProbe.none reason', (p) => () => AppProbe.none(`${REASON} ${p}`)],
 ];
 
 // Accepted on purpose (tested below): env values are YAML-quoted and the kubelet only expands $(…);
 // reasons are prose ("the team's proxy") and only ever land in a comment or an annotation value.
-const ACCEPTED: Record<string, string[]> = { 'env.GREETING': ['quotes', 'backslash'], 'reason': ['quotes'] };
+const ACCEPTED: Record<string, string[]> = {
+  'env.GREETING': ['quotes', 'backslash'], 'app.env.GREETING': ['quotes', 'backslash'], 'reason': ['quotes'], 'probes: AppProbe.none reason': ['quotes'],
+};
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

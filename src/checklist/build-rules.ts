@@ -75,13 +75,34 @@ export function checkDockerignoreText(text: string, report: Report): void {
 function b05(m: ImageModel, report: Report): void {
   const argNames = new Set(m.settings.filter((s) => s.how === 'ARG').map((s) => s.key));
   for (const s of m.settings) {
-    if (s.how === 'go env -w' && GO_ENV_W_KEYS.includes(s.key)) {
-      report({ message: `\`go env -w ${s.key}=…\` writes the Go env file, which silently wins over --build-arg ${s.key}`, line: s.line });
+    if (s.key === 'GOPROXY' && s.how === 'ENV' && !/\$\{?GOPROXY\}?/.test(s.value.trim()) && !argNames.has('GOPROXY')) {
+      report({ message: `ENV GOPROXY=${s.value.trim()} is hard-coded: --build-arg GOPROXY cannot change it; declare ARG GOPROXY=<default> and ENV GOPROXY=\${GOPROXY}`, line: s.line });
     }
-    const value = s.value.trim();
-    if (s.key === 'GOPROXY' && s.how === 'ENV' && !/\$\{?GOPROXY\}?/.test(value) && !argNames.has('GOPROXY')) {
-      report({ message: `ENV GOPROXY=${value} is hard-coded: --build-arg GOPROXY cannot change it; declare ARG GOPROXY=<default> and ENV GOPROXY=\${GOPROXY}`, line: s.line });
+  }
+  for (const stage of m.dockerfile.stages) {
+    const declared = new Set<string>();
+    for (const ins of stage.instructions) {
+      if (ins.keyword === 'ARG') parseKeyValues(ins.args).forEach(([k]) => declared.add(k));
+      if (ins.keyword !== 'ENV') continue;
+      for (const [k, v] of parseKeyValues(ins.args)) {
+        const ref = /\$\{?([A-Z_][A-Z0-9_]*)\}?/.exec(v ?? '')?.[1];
+        // ARGs are scoped to their stage: one declared only before FROM is empty here.
+        if (ref && GO_ENV_W_KEYS.includes(k) && !declared.has(ref) && ref in m.dockerfile.globalArgs) {
+          report({ message: `ENV ${k}=${v} reads ARG ${ref}, which is declared only before FROM: inside the stage it is empty, so --build-arg ${ref} is ignored; redeclare \`ARG ${ref}\` in the stage`, line: ins.line });
+        }
+      }
     }
+  }
+  for (const s of m.settings.filter((x) => x.how === 'go env -w' && GO_ENV_W_KEYS.includes(x.key))) {
+    const builds = m.goBuilds.filter((b) => b.ins.line > s.line);
+    const effective = builds.some((b) => !(s.key in b.env));
+    report({
+      message: effective
+        ? `\`go env -w ${s.key}=…\` persists in the image's Go env file and decides the build, because ${s.key} is not in the build's environment: --build-arg ${s.key} cannot change it; use ARG ${s.key} and ENV ${s.key}=\${${s.key}}`
+        : `\`go env -w ${s.key}=…\` is overridden by ENV ${s.key} here, but the Go env file it writes stays in the layer and applies wherever ${s.key} is unset; remove it`,
+      line: s.line,
+      severity: effective ? S.ERROR : S.WARNING,
+    });
   }
 }
 
@@ -119,6 +140,15 @@ function b09(m: ImageModel, report: Report): void {
 function b10(m: ImageModel, report: Report): void {
   for (const b of m.goBuilds) {
     if (!/--mount=type=cache/.test(b.ins.args)) report({ message: 'go build without cache mounts for /go/pkg/mod and /root/.cache/go-build', line: b.ins.line });
+  }
+  // Seed 000 §4.3 offers gocacheverify as protection against a hijacked proxy; it checks the build cache only.
+  for (const s of m.settings) {
+    if (s.key === 'GOFLAGS' && /(^|\s)--?gocacheverify\b/.test(s.value)) {
+      report({ message: `GOFLAGS=${s.value}: -gocacheverify is not a flag, so every go command fails with "parsing $GOFLAGS: unknown flag"; it is the GODEBUG setting gocacheverify=1`, line: s.line, severity: S.ERROR });
+    }
+    if (s.key === 'GODEBUG' && /(^|,)gocacheverify=1\b/.test(s.value)) {
+      report({ message: 'GODEBUG=gocacheverify=1 rebuilds everything and compares with the build cache; it verifies no module, so it is no protection against a hijacked GOPROXY (go.sum and the checksum database are, B06). Remove it from image builds', line: s.line, severity: S.WARNING });
+    }
   }
 }
 
@@ -182,21 +212,29 @@ function b14Workload(m: WorkloadModel, report: Report): void {
   }
 }
 
+/** Whether the final stage installs or copies in zoneinfo itself (`apk add tzdata`, `COPY … /usr/share/zoneinfo`). */
+function providesZoneinfo(m: ImageModel): boolean {
+  return m.finalStage.instructions.some((i) => (i.keyword === 'RUN' && /\btzdata\b/.test(i.args)) || ((i.keyword === 'COPY' || i.keyword === 'ADD') && /zoneinfo/.test(i.args)));
+}
+
 function b15(m: ImageModel, report: Report): void {
+  const zoneinfo = providesZoneinfo(m) ? true : m.finalBase.zoneinfo;
+  // A runtime that carries zoneinfo (distroless, or installed in the stage) makes TZ work without embedding it.
+  if (zoneinfo === true) return;
+  const tz = m.finalEnv.TZ;
   for (const b of m.goBuilds) {
     if (/-tags[= ]+["']?[^\s"']*\btimetzdata\b/.test(b.ins.args)) continue;
-    const tz = m.finalEnv.TZ;
-    if (tz && m.finalBase.zoneinfo === false) {
+    if (tz && zoneinfo === false) {
       report({ message: `TZ=${tz} is set but "${m.finalRef}" has no zoneinfo and the binary does not embed it (-tags timetzdata): Go silently uses UTC`, line: b.ins.line, severity: S.ERROR });
     } else {
-      report({ message: 'go build without -tags timetzdata: TZ only works where the runtime base carries zoneinfo', line: b.ins.line, severity: S.WARNING });
+      const base = zoneinfo === false ? `"${m.finalRef}" has no zoneinfo` : `whether "${m.finalRef}" carries zoneinfo is not known`;
+      report({ message: `go build without -tags timetzdata and ${base}: a TZ set at run time falls back to UTC`, line: b.ins.line, severity: S.WARNING });
     }
   }
   // TZ with no zoneinfo even without a visible go build (for example a pre-built binary).
-  if (m.goBuilds.length === 0 && m.finalEnv.TZ && m.finalBase.zoneinfo === false) {
+  if (m.goBuilds.length === 0 && tz && zoneinfo === false) {
     const tzLine = m.finalStage.instructions.find((i) => i.keyword === 'ENV' && /\bTZ\b/.test(i.args))?.line;
-    const installs = m.finalStage.instructions.some((i) => i.keyword === 'RUN' && /tzdata/.test(i.args));
-    if (!installs) report({ message: `TZ=${m.finalEnv.TZ} is set but "${m.finalRef}" has no zoneinfo: Go silently uses UTC unless the binary embeds time/tzdata`, line: tzLine, severity: S.ERROR });
+    report({ message: `TZ=${tz} is set but "${m.finalRef}" has no zoneinfo: Go silently uses UTC unless the binary embeds time/tzdata`, line: tzLine, severity: S.ERROR });
   }
 }
 
@@ -275,7 +313,7 @@ export const BUILD_RULES: RuleDefinition[] = [
   { id: 'B02', ...meta('libc coherence', E, T.IMAGE, 'glibc symbols are versioned: a binary linked on a newer glibc, or on musl, does not load on an older glibc or on a libc-less base.', 'seed 000 §2.1–2.3', 'With cgo, use a runtime base of the builder\'s libc family and the same or a newer release (golang:*-trixie → distroless base-debian13).'), image: b02 },
   { id: 'B03', ...meta('module layer first', W, T.IMAGE, 'Copying go.mod/go.sum and downloading modules before the source keeps the module layer cached and verified.', 'seed 000 ch.1', 'COPY go.mod go.sum → RUN go mod download && go mod verify → COPY the source.'), image: b03 },
   { id: 'B04', ...meta('.dockerignore', E, T.IMAGE, 'Without one, .git, local .env files and secrets enter the build context; excluding go.mod or go.sum breaks the module layer.', 'seed 000 §3.2', 'Use the generated .dockerignore; never exclude go.mod or go.sum.'), image: b04 },
-  { id: 'B05', ...meta('GOPROXY as ARG→ENV', E, T.IMAGE, '`go env -w` writes a config file that silently wins over --build-arg GOPROXY.', 'seed 000 ch.1, §4', 'ARG GOPROXY=<default> then ENV GOPROXY=${GOPROXY} in the build stage.'), image: b05 },
+  { id: 'B05', ...meta('GOPROXY as ARG→ENV', E, T.IMAGE, 'The build must take its module proxy from --build-arg GOPROXY. An ARG declared only before FROM is empty inside a stage, and a `go env -w` file left in the image decides wherever the variable is not in the environment. Correction of seed 000 ch.1: an ENV beats `go env -w`, so the file is a risk only where no ENV is set.', 'seed 000 ch.1, §4; go help environment', 'ARG GOPROXY=<default>, `ARG GOPROXY` again inside the build stage, then ENV GOPROXY=${GOPROXY}; no `go env -w`.'), image: b05 },
   {
     id: 'B06',
     ...meta('checksum database stays on', E, T.IMAGE, 'GONOSUMDB=*, GOPRIVATE=*, GOSUMDB=off or GOINSECURE switch off tamper detection: exactly what a hijacked GOPROXY exploits. Correction of seed 000 §4.3 and ch.5, which recommend GONOSUMDB="*".', 'seed 000 §4', 'List private module prefixes in GOPRIVATE/GONOSUMDB (github.com/acme/*), keep GOSUMDB.',
@@ -295,7 +333,7 @@ export const BUILD_RULES: RuleDefinition[] = [
   { id: 'B12', ...meta('minimal runtime', W, T.IMAGE, 'A shell and a package manager in the runtime image are attack surface and CVE noise.', 'seed 000 ch.5', 'Run on distroless static (Debian 13, nonroot), Chainguard static or an assembled scratch.'), image: b12 },
   { id: 'B13', ...meta('numeric non-root user', E, T.IMAGE, 'runAsNonRoot can only verify a numeric user; root in the image defeats the restricted profile.', 'seeds 000 ch.5, 004', 'USER 65532:65532.'), image: b13 },
   { id: 'B14', ...meta('exec-form entrypoint', E, T.IMAGE, 'A shell as PID 1 ignores SIGTERM: in-flight requests are cut off by SIGKILL after the grace period.', 'seed 004 ch.4', 'ENTRYPOINT ["/app"] (exec form, the Go binary itself).'), image: b14, workload: b14Workload },
-  { id: 'B15', ...meta('zoneinfo always present', E, T.IMAGE, 'An unknown TZ silently falls back to UTC in Go; scratch and musl images often have no zoneinfo.', 'seed 004 ch.2', 'Build with -tags timetzdata (or import time/tzdata).'), image: b15 },
+  { id: 'B15', ...meta('zoneinfo always present', E, T.IMAGE, 'An unknown TZ silently falls back to UTC in Go; scratch and musl images often have no zoneinfo.', 'seed 004 ch.2', 'Build with -tags timetzdata (or import time/tzdata), or run on a base that carries zoneinfo (distroless ships it).'), image: b15 },
   { id: 'B16', ...meta('no shell healthcheck', E, T.IMAGE, 'Distroless and scratch have no wget, curl or shell: the HEALTHCHECK always fails. Correction of seed 004 ch.5.', 'seed 004 ch.5', 'HEALTHCHECK CMD ["/app", "healthcheck"] (exec form, the service binary), or none: Kubernetes uses probes.'), image: b16 },
   { id: 'B17', ...meta('OCI labels', W, T.IMAGE, 'Without source/revision/version/created/base labels, registries and Renovate cannot trace the image.', 'seed 000 ch.5', 'LABEL org.opencontainers.image.{title,source,version,revision,created,base.name,base.digest}.'), image: b17 },
   { id: 'B18', ...meta('build-time self-check', W, T.IMAGE, 'A build that never inspects its binary ships images built with the wrong Go release or linking.', 'seed 004 ch.1', 'A build step that checks `go version -m` of the binary (CGO_ENABLED, Go release); running the binary on the runtime base only where its arguments are declared.'), image: b18 },

@@ -2,6 +2,8 @@ import { RawFinding } from './rule';
 import { ChecklistRules } from './rules';
 import { RuleSeverity } from './severity';
 import { Suppression, suppressionFor } from './suppressions';
+import { REPOSITORY_URL } from '../core/constants';
+import { troubleshootingLink } from '../core/troubleshooting';
 
 export type { RawFinding } from './rule';
 
@@ -145,13 +147,14 @@ export function renderSarif(input: ReportInput): string {
         driver: {
           name: 'golden-go',
           version: input.version,
-          informationUri: 'https://github.com/golden-go/golden-go',
+          informationUri: REPOSITORY_URL,
           rules: rules.map((r) => ({
             id: r.id,
             name: r.title.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c) => (c ? c.toUpperCase() : '')),
             shortDescription: { text: r.title },
             fullDescription: { text: r.rationale },
             help: { text: r.remediation },
+            ...(troubleshootingLink(r.id) ? { helpUri: `${REPOSITORY_URL}/blob/main/${troubleshootingLink(r.id)}` } : {}),
             defaultConfiguration: { level: r.severity === RuleSeverity.ERROR ? 'error' : 'warning' },
             properties: { source: r.source, target: r.target },
           })),

@@ -77,7 +77,7 @@ export function buildImageModel(text: string, dockerignore?: string | null): Ima
   };
 }
 
-/** `go env -w` keys that silently win over build arguments (B05). */
+/** Module settings a `go env -w` file can hold; it decides wherever the variable is not in the environment (B05). */
 export const GO_ENV_W_KEYS = ['GOPROXY', 'GOSUMDB', 'GONOSUMDB', 'GOPRIVATE', 'GOFLAGS', 'GOINSECURE', 'GONOPROXY'];
 
 function moduleSettings(df: ParsedDockerfile): Setting[] {
@@ -99,12 +99,15 @@ function moduleSettings(df: ParsedDockerfile): Setting[] {
 }
 
 
+/** Debian release names of distroless's `-debianNN` suffixes. */
+const DEBIAN_RELEASES: Record<string, string> = { debian10: 'buster', debian11: 'bullseye', debian12: 'bookworm', debian13: 'trixie' };
+
 /** What a base image reference says about the image, from its name. */
 export function describeBase(ref: string): BaseFacts {
   const facts = describeByName(ref.toLowerCase());
   if (facts.libc !== 'glibc') return facts;
-  const line = /bookworm|debian12|trixie|debian13/.exec(ref.toLowerCase())?.[0];
-  return line ? { ...facts, libcVersion: DEBIAN_GLIBC[line.replace('debian12', 'bookworm').replace('debian13', 'trixie')] } : facts;
+  const line = /buster|bullseye|bookworm|trixie|debian1[0-3]/.exec(ref.toLowerCase())?.[0];
+  return line ? { ...facts, libcVersion: DEBIAN_GLIBC[DEBIAN_RELEASES[line] ?? line] } : facts;
 }
 
 function describeByName(r: string): BaseFacts {

@@ -5,6 +5,9 @@ import { PINNED_REFERENCE, SECRET_NAME } from '../core/constants';
 import { quantityToBytes } from '../core/quantity';
 import { SysctlClass, Sysctls } from '../core/sysctls';
 
+/** Pod annotation listing the golden settings (LOG_LEVEL, NO_COLOR, …) the program reads, when declared. */
+export const APP_READS_ANNOTATION = 'golden-go.dev/app-reads';
+
 const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod']);
 const K8S_UNIT = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E|m)$/;
 const GO_MEMLIMIT = /^([0-9]+)(B|KiB|MiB|GiB|TiB)?$/;
@@ -39,15 +42,6 @@ function seconds(value: string | undefined): number | undefined {
   const m = /^([0-9.]+)(ms|s|m|h)$/.exec(value);
   if (!m) return undefined;
   return Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-}
-
-function probeKey(p: any): string | undefined {
-  if (!p) return undefined;
-  if (p.httpGet) return `http ${p.httpGet.path ?? '/'} ${p.httpGet.port}`;
-  if (p.grpc) return `grpc ${p.grpc.port} ${p.grpc.service ?? ''}`;
-  if (p.tcpSocket) return `tcp ${p.tcpSocket.port}`;
-  if (p.exec) return `exec ${JSON.stringify(p.exec.command)}`;
-  return undefined;
 }
 
 // ---- Rule logic shared with the constructs: each function is the one implementation of its rule's
@@ -93,6 +87,29 @@ export function sysctlViolation(name: string, kubernetesVersion: string, hostNet
   };
 }
 
+/**
+ * The endpoint a probe checks, as `kind port [path|service]`: an HTTP path without its query string
+ * (`/healthz?live` is `/healthz`), so two probes on one handler are seen as one endpoint.
+ */
+export function probeEndpoint(p: any): string | undefined {
+  if (!p) return undefined;
+  if (p.httpGet) return `http ${p.httpGet.port} ${String(p.httpGet.path ?? '/').split(/[?#]/)[0]}`;
+  if (p.grpc) return `grpc ${p.grpc.port} ${p.grpc.service ?? ''}`;
+  if (p.tcpSocket) return `tcp ${p.tcpSocket.port}`;
+  if (p.exec) return `exec ${JSON.stringify(p.exec.command)}`;
+  return undefined;
+}
+
+/** R02: readiness and liveness on one endpoint (a warning: suppressible with a reason when the program has only one). */
+export function sharedProbeEndpointViolation(readiness: any, liveness: any): Violation | undefined {
+  const r = probeEndpoint(readiness);
+  if (!r || r !== probeEndpoint(liveness)) return undefined;
+  return {
+    message: `readiness and liveness probe the same endpoint (${r}): a busy pod gets restarted instead of taken out of rotation. Give liveness its own check, or suppress R02 with the reason the program has only this one`,
+    severity: S.WARNING,
+  };
+}
+
 /** R09: a TZ that Go would silently replace with UTC. */
 export function timeZoneViolation(tz: string): Violation | undefined {
   if (isValidTimeZone(tz)) return undefined;
@@ -134,12 +151,12 @@ function r01(m: WorkloadModel, report: Report): void {
 function r02(m: WorkloadModel, report: Report): void {
   for (const pod of m.pods.filter((p) => LONG_RUNNING.has(p.kind))) {
     for (const c of pod.containers) {
-      const missing = ['startupProbe', 'readinessProbe', 'livenessProbe'].filter((p) => !c.spec[p]);
-      if (missing.length) report({ resource: pod.ref, field: c.path, message: `missing ${missing.join(', ')}` });
-      const r = probeKey(c.spec.readinessProbe);
-      if (r && r === probeKey(c.spec.livenessProbe)) {
-        report({ resource: pod.ref, field: `${c.path}.livenessProbe`, message: `readiness and liveness probe the same endpoint (${r}): a busy pod gets restarted instead of taken out of rotation` });
+      // One finding per probe, so a probe declared absent (AppProbe.none) is suppressed on its own field.
+      for (const p of ['startupProbe', 'readinessProbe', 'livenessProbe'].filter((k) => !c.spec[k])) {
+        report({ resource: pod.ref, field: `${c.path}.${p}`, message: `missing ${p}` });
       }
+      const v = sharedProbeEndpointViolation(c.spec.readinessProbe, c.spec.livenessProbe);
+      if (v) report({ resource: pod.ref, field: `${c.path}.livenessProbe`, ...v });
     }
   }
 }
@@ -294,7 +311,10 @@ function r10(m: WorkloadModel, report: Report): void {
     for (const c of pod.containers) {
       const logs: string[] = [];
       if (c.spec.terminationMessagePolicy !== 'FallbackToLogsOnError') logs.push('terminationMessagePolicy is not FallbackToLogsOnError');
-      if (!c.env.NO_COLOR) logs.push('NO_COLOR is not set');
+      // A program declared not to read NO_COLOR (golden-go.dev/app-reads) is not given it.
+      const reads = pod.podMeta.annotations?.[APP_READS_ANNOTATION];
+      const readsNoColor = reads === undefined || String(reads).split(',').includes('NO_COLOR');
+      if (readsNoColor && !c.env.NO_COLOR) logs.push('NO_COLOR is not set');
       if (logs.length) report({ resource: pod.ref, field: c.path, message: logs.join('; ') });
     }
   }
@@ -302,8 +322,14 @@ function r10(m: WorkloadModel, report: Report): void {
 
 function r11(m: WorkloadModel, report: Report): void {
   for (const pod of m.pods) {
+    const a = pod.podMeta.annotations ?? {};
+    const monitored = m.monitors.some((s) => (s.metadata?.namespace ?? 'default') === pod.namespace && selects(s.spec?.selector?.matchLabels, pod.podMeta.labels));
     for (const c of pod.containers) {
-      if (!(c.spec.ports ?? []).some((p: any) => p.name === 'metrics')) report({ resource: pod.ref, field: `${c.path}.ports`, message: 'no container port named "metrics"' });
+      const ports = c.spec.ports ?? [];
+      const scraped = a['prometheus.io/scrape'] === 'true' && ports.some((p: any) => String(p.containerPort) === String(a['prometheus.io/port']));
+      if (!(scraped || monitored || ports.some((p: any) => p.name === 'metrics'))) {
+        report({ resource: pod.ref, field: `${c.path}.ports`, message: 'no metrics: no container port named "metrics", no prometheus.io/scrape annotation naming a container port, no ServiceMonitor selecting the pods' });
+      }
     }
   }
 }
@@ -388,7 +414,7 @@ const meta = (title: string, severity: S, rationale: string, source: string, rem
 /** The workload rules, in id order. */
 export const RUNTIME_RULES: RuleDefinition[] = [
   { id: 'R01', ...meta('image by digest', E, ':latest or a tag names whatever was pushed last; rollbacks and signatures need a digest.', 'seed 000 ch.5', 'image: repo[:tag]@sha256:…'), workload: r01 },
-  { id: 'R02', ...meta('three probes', E, 'Without startup/readiness/liveness probes on distinct endpoints, traffic reaches pods that are not ready and busy pods get restarted.', 'seed 004 ch.5', 'startupProbe /startupz, readinessProbe /readyz, livenessProbe /healthz on the named port.'), workload: r02 },
+  { id: 'R02', ...meta('three probes', E, 'Without startup/readiness/liveness probes on distinct endpoints, traffic reaches pods that are not ready and busy pods get restarted.', 'seed 004 ch.5', 'startupProbe /startupz, readinessProbe /readyz, livenessProbe /healthz on the named port; readiness and liveness on distinct endpoints (a query string does not make another endpoint). A probe the program cannot answer is declared absent with a reason.'), workload: r02 },
   { id: 'R03', ...meta('resources', E, 'Without requests the scheduler overcommits; without memory and ephemeral-storage limits one pod can starve a node.', 'seed 004 ch.5', 'requests cpu/memory/ephemeral-storage; limits memory/ephemeral-storage (CPU limit optional).'), workload: r03 },
   { id: 'R04', ...meta('GOMEMLIMIT from the limit', E, 'Go rejects Kubernetes units: GOMEMLIMIT=400Mi kills the program at start. Correction of seed 004 ch.5. A limit above the container limit never triggers before the OOM killer.', 'seed 004 ch.5', 'GOMEMLIMIT ≈ 90 % of the memory limit in MiB/GiB (512Mi → 460MiB).'), workload: r04 },
   { id: 'R05', ...meta('GOMAXPROCS', W, 'Go ≥ 1.25 follows the cgroup CPU limit itself; a fixed GOMAXPROCS disables that and overshoots a smaller limit (throttling).', 'seed 004 ch.5', 'Leave GOMAXPROCS unset on Go ≥ 1.25; on older Go take it from limits.cpu (downward API).'), workload: r05 },

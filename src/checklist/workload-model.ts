@@ -9,6 +9,8 @@ export interface WorkloadModel {
   readonly hpas: any[];
   readonly pdbs: any[];
   readonly policies: any[];
+  /** Prometheus Operator ServiceMonitors. */
+  readonly monitors: any[];
   /** Target Kubernetes release (sysctl classes). */
   readonly kubernetesVersion: string;
 }
@@ -51,6 +53,7 @@ export function buildWorkloadModel(objects: any[], kubernetesVersion: string): W
     hpas: objects.filter((o) => o?.kind === 'HorizontalPodAutoscaler'),
     pdbs: objects.filter((o) => o?.kind === 'PodDisruptionBudget'),
     policies: objects.filter((o) => o?.kind === 'NetworkPolicy'),
+    monitors: objects.filter((o) => o?.kind === 'ServiceMonitor'),
     kubernetesVersion,
   };
 }

@@ -20,4 +20,7 @@ export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|NETRC|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY)/i;
 
 /** glibc release of each Debian line golden-go's bases come in (B02 compares builder and runtime). */
-export const DEBIAN_GLIBC: Record<string, string> = { bookworm: '2.36', trixie: '2.41' };
+export const DEBIAN_GLIBC: Record<string, string> = { buster: '2.28', bullseye: '2.31', bookworm: '2.36', trixie: '2.41' };
+
+/** The project's home, for links in reports (SARIF `informationUri`, `helpUri`). */
+export const REPOSITORY_URL = 'https://github.com/golden-go/golden-go';

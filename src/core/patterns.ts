@@ -27,6 +27,12 @@ export const PATTERNS = {
   reason: /^[A-Za-z0-9 .,:;!?()'"\/_+=#%&*@<>[\]{}|~-]+$/,
   /** A plain environment variable value: one line, no `$(VAR)` expansion. */
   envValue: /^(?!.*\$\()[\x20-\x7e]*$/,
+  /** An environment variable name. */
+  envName: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  /** A command-line flag with its dashes, such as `--port` or `-listen`. */
+  flagName: /^--?[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+  /** A container command or argument: exec-form characters and `$(NAME)` references the kubelet expands. */
+  containerArgument: /^([A-Za-z0-9_.,:=\/@%+-]|\$\([A-Za-z_][A-Za-z0-9_]*\))*$/,
   /** An absolute directory. */
   absolutePath: /^\/[A-Za-z0-9._\/-]*$/,
   /** A sysctl value such as `0`, `1` or `4096 87380 6291456`. */
@@ -59,4 +65,10 @@ export function checkLabels(prop: string, labels: Record<string, string>): void 
 export function checkPattern(prop: string, value: string, pattern: RegExp, what: string): string {
   if (typeof value !== 'string' || !pattern.test(value)) throw invalidValue(prop, value, `${what} (pattern ${pattern})`);
   return value;
+}
+
+/** Throws `prop: port is not valid; allowed: 1-65535` unless `port` is a TCP port number. */
+export function checkPort(prop: string, port: number): number {
+  if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) throw invalidValue(prop, port, '1-65535');
+  return port;
 }

@@ -418,7 +418,7 @@ function renderBuildStage(props: HardenedGoImageProps, r: Resolved, emit: Emit):
       'FROM --platform=$BUILDPLATFORM ${BUILDER_IMAGE} AS build');
   }
   emit('ARG TARGETOS', 'ARG TARGETARCH', 'ARG TARGETVARIANT',
-    '# GOPROXY is an ARG turned into ENV, never `go env -w`, which would silently win over --build-arg (B05).',
+    '# GOPROXY comes from --build-arg: an ARG of this stage turned into ENV, which also beats any `go env -w` file (B05).',
     `ARG GOPROXY=${props.goProxy ?? DEFAULT_GOPROXY}`);
   const env = ['ENV GOPROXY=${GOPROXY}'];
   if (goPrivate.length) env.push(`GOPRIVATE=${goPrivate.join(',')}`);

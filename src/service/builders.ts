@@ -6,8 +6,14 @@ import { objectMetadata, ServiceModel } from './model';
 
 const UID = 65532;
 
+/** The volumes the construct creates for the model: /tmp and each writable directory, in order. */
+export interface ServiceVolumes {
+  readonly tmp: kplus.Volume;
+  readonly writable: kplus.Volume[];
+}
+
 /** The Deployment as cdk8s-plus can say it; what it cannot say is in `podUnderlay`. */
-export function deploymentProps(model: ServiceModel, serviceAccount: kplus.IServiceAccount, tmp: kplus.Volume): kplus.DeploymentProps {
+export function deploymentProps(model: ServiceModel, serviceAccount: kplus.IServiceAccount, volumes: ServiceVolumes): kplus.DeploymentProps {
   return {
     metadata: objectMetadata(model, model.deploymentAnnotations),
     replicas: model.replicas,
@@ -33,12 +39,14 @@ export function deploymentProps(model: ServiceModel, serviceAccount: kplus.IServ
       name: 'app',
       image: model.image.toString(),
       imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
-      ports: [{ number: model.port, name: 'http' }, { number: model.metricsPort, name: 'metrics' }],
+      ports: [{ number: model.port, name: 'http' }, ...(model.metrics?.ownPort ? [{ number: model.metrics.port, name: 'metrics' }] : [])],
+      command: model.command,
+      args: model.args,
       envVariables: model.env,
       securityContext: {
         ensureNonRoot: true, user: UID, group: UID, privileged: false, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
       },
-      volumeMounts: [{ path: '/tmp', volume: tmp }],
+      volumeMounts: [{ path: '/tmp', volume: volumes.tmp }, ...model.writableDirs.map((d, i) => ({ path: d.path, volume: volumes.writable[i] }))],
       // Exact quantities come from podUnderlay: cdk8s-plus would round them to Mi/Gi and add its own defaults.
       resources: {},
     }],
@@ -59,7 +67,7 @@ export function podUnderlay(model: ServiceModel): Array<[string, Record<string, 
     [`${pod}/securityContext`, { seccompProfile: { type: 'RuntimeDefault' } }],
     [`${pod}/containers/0/securityContext`, { capabilities: { drop: ['ALL'] } }],
     [`${pod}/containers/0`, {
-      ...model.probes._toKube('http', model.port),
+      ...model.probes._toKube(model.port),
       resources: {
         requests: { 'cpu': `${r.cpuRequestMillis}m`, 'memory': r.memoryRequest, 'ephemeral-storage': r.ephemeralStorageRequest },
         limits: { ...(r.cpuLimitMillis > 0 ? { cpu: `${r.cpuLimitMillis}m` } : {}), 'memory': r.memoryLimit, 'ephemeral-storage': r.ephemeralStorageLimit },
@@ -91,7 +99,7 @@ export function serviceProps(model: ServiceModel): kplus.k8s.KubeServiceProps {
       selector: { ...model.selectorLabels },
       ports: [
         { name: 'http', port: model.servicePort, targetPort: kplus.k8s.IntOrString.fromString('http'), protocol: 'TCP' },
-        { name: 'metrics', port: model.metricsPort, targetPort: kplus.k8s.IntOrString.fromString('metrics'), protocol: 'TCP' },
+        ...(model.metrics?.ownPort ? [{ name: 'metrics', port: model.metrics.port, targetPort: kplus.k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }] : []),
       ],
     },
   };
@@ -134,7 +142,7 @@ export function networkPolicyProps(model: ServiceModel): kplus.k8s.KubeNetworkPo
     spec: {
       podSelector: { matchLabels: { 'app.kubernetes.io/instance': model.name } },
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: port.fromString('http'), protocol: 'TCP' }, { port: port.fromString('metrics'), protocol: 'TCP' }] }],
+      ingress: [{ from: [{ namespaceSelector: {} }], ports: ['http', ...(model.metrics?.ownPort ? ['metrics'] : [])].map((name) => ({ port: port.fromString(name), protocol: 'TCP' })) }],
       egress: [dns, ...dependencies],
     },
   };
@@ -142,7 +150,8 @@ export function networkPolicyProps(model: ServiceModel): kplus.k8s.KubeNetworkPo
 
 /** The Prometheus Operator ServiceMonitor (R11), when monitoring asks for one. */
 export function serviceMonitorProps(model: ServiceModel): ApiObjectProps | undefined {
-  if (!model.monitoring.usesServiceMonitor) return undefined;
+  const m = model.metrics;
+  if (!m || !model.monitoring.usesServiceMonitor) return undefined;
   const o = model.monitoring.options;
   return {
     apiVersion: 'monitoring.coreos.com/v1',
@@ -151,7 +160,7 @@ export function serviceMonitorProps(model: ServiceModel): ApiObjectProps | undef
     spec: {
       selector: { matchLabels: { ...model.selectorLabels } },
       namespaceSelector: { matchNames: [model.namespace] },
-      endpoints: [{ port: 'metrics', path: '/metrics', ...(o.interval ? { interval: o.interval } : {}) }],
+      endpoints: [{ port: m.ownPort ? 'metrics' : 'http', path: m.path, ...(o.interval ? { interval: o.interval } : {}) }],
     },
   };
 }

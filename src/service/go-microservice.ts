@@ -63,6 +63,8 @@ export class GoMicroservice extends Construct implements ISignedService {
     for (const [ruleId, reason] of Object.entries(props.suppressions ?? {})) Checklist.suppress(this, ruleId, reason);
     this.gate = new RuleGate(Checklist._suppressions(this));
     const model = buildServiceModel(props, { id, chartNamespace: Chart.of(this).namespace }, this.gate);
+    // A probe declared absent (AppProbe.none) is a suppression of R02 for that probe, with its reason.
+    for (const p of model.probes._absent()) Checklist.suppress(this, 'R02', p.reason, { appliesTo: [`spec.template.spec.containers[app].${p.field}`] });
     this.name = model.name;
     this.namespace = model.namespace;
     this.kubernetesVersion = model.kubernetesVersion;
@@ -74,7 +76,10 @@ export class GoMicroservice extends Construct implements ISignedService {
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: objectMetadata(model), automountToken: false });
     const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(model.tmpSizeMiB) });
-    this.deployment = new kplus.Deployment(this, 'Resource', deploymentProps(model, this.serviceAccount, tmp));
+    const writable = model.writableDirs.map((d, i) => kplus.Volume.fromEmptyDir(this, `writable-${i}`, `writable-${i}`, {
+      sizeLimit: Size.mebibytes(d.sizeMiB), medium: d.inMemory ? kplus.EmptyDirMedium.MEMORY : undefined,
+    }));
+    this.deployment = new kplus.Deployment(this, 'Resource', deploymentProps(model, this.serviceAccount, { tmp, writable }));
     this.deployment.select(kplus.LabelSelector.of({ labels: model.selectorLabels }));
     for (const [i, s] of model.secretFiles.entries()) {
       const secret = kplus.Secret.fromSecretName(this, `secret-ref-${i}`, s.secretName);

@@ -3,6 +3,7 @@
 // May import: core, checklist, image (ImageReference), publish (ImageSigner), policy.
 // Never: cli, pulumi.
 export * from './runtime-env';
+export * from './app';
 export * from './probes';
 export * from './network-egress';
 export * from './monitoring';

@@ -1,13 +1,14 @@
 import * as kplus from 'cdk8s-plus-27';
+import { GoldenSetting } from './app';
+import { appEnvironment, appSysctls, appWritableDirs, resolveApp, ResolvedApp, ResolvedWritableDir } from './app-model';
 import { Monitoring } from './monitoring';
 import type { NetworkEgress } from './network-egress';
-import { ServiceProbes } from './probes';
-import { GoldenAnnotations, GoMicroserviceProps, GoResources, LogLevel, SecretFiles } from './props';
+import type { ServiceProbes } from './probes';
+import { GoldenAnnotations, GoMicroserviceProps, GoResources, SecretFiles } from './props';
 import { GoRuntime } from './runtime-env';
 import { RuleGate } from '../checklist/engine';
 import {
-  imagePinViolation, minReplicasViolation, replicasViolation, secretEnvViolation, SHUTDOWN_MARGIN_SECONDS, shutdownBudgetViolation, sysctlViolation,
-  timeZoneViolation,
+  APP_READS_ANNOTATION, imagePinViolation, minReplicasViolation, replicasViolation, SHUTDOWN_MARGIN_SECONDS, shutdownBudgetViolation, sysctlViolation,
 } from '../checklist/runtime-rules';
 import { RuleSeverity } from '../checklist/severity';
 import { DNS_LABEL } from '../core/constants';
@@ -18,8 +19,6 @@ import { Sysctl, Sysctls } from '../core/sysctls';
 import { ImageReference } from '../image/image-reference';
 import { ImageSigner } from '../publish/image-signer';
 
-const RESERVED_ENV = ['GOMEMLIMIT', 'GOMAXPROCS', 'GOGC', 'TZ', 'LANG', 'LOG_LEVEL', 'LOG_FORMAT', 'NO_COLOR', 'PORT', 'METRICS_PORT',
-  'SHUTDOWN_DRAIN_TIMEOUT', 'SHUTDOWN_DELAY'];
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /**
@@ -35,9 +34,15 @@ export interface ServiceModel {
   readonly selectorLabels: Record<string, string>;
   readonly image: ImageReference;
   readonly signer?: ImageSigner;
+  /** The container port, named `http`. */
   readonly port: number;
-  readonly metricsPort: number;
+  /** Where metrics are scraped; `ownPort` means a container port named `metrics`. None for `Metrics.none()`. */
+  readonly metrics?: { readonly port: number; readonly ownPort: boolean; readonly path: string };
   readonly servicePort: number;
+  readonly command?: string[];
+  readonly args?: string[];
+  /** Writable directories besides /tmp (emptyDir volumes `writable-<i>`). */
+  readonly writableDirs: ResolvedWritableDir[];
   readonly resources: ResolvedResources;
   readonly shutdown: Shutdown;
   readonly env: Record<string, kplus.EnvValue>;
@@ -88,7 +93,8 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
   const id = identity(props, ctx);
   const kubernetesVersion = props.kubernetesVersion ?? '1.35';
   const version = parseKubernetesVersion('kubernetesVersion', kubernetesVersion);
-  const ports = resolvePorts(props);
+  const app = resolveApp(props);
+  const servicePort = resolveServicePort(props);
   const resources = resolveResources(props.resources ?? {});
   const goVersion = props.goVersion ?? '1.26';
   const setGoMaxProcs = !GoRuntime.readsCgroupCpuLimit(goVersion, props.goModGoVersion);
@@ -97,13 +103,19 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
     const why = GoRuntime.readsCgroupCpuLimit(goVersion) ? `a module declaring go ${props.goModGoVersion} (goModGoVersion)` : `Go ${goVersion}`;
     gate.warn('R05', 'resources.cpuLimitMillis', `${why} does not read the cgroup CPU limit and there is none: GOMAXPROCS will be the node's CPU count`);
   }
-  const shutdown = resolveShutdown(props, atLeast(version, 30), gate);
-  const env = runtimeEnv(props, { ...ports, goMemLimit, goMaxProcs: setGoMaxProcs && resources.cpuLimitMillis > 0, shutdown }, gate);
+  const shutdown = resolveShutdown(props, app, atLeast(version, 30), gate);
+  const env = appEnvironment(props, app, {
+    goMemLimit,
+    goMaxProcs: setGoMaxProcs && resources.cpuLimitMillis > 0,
+    drainSeconds: shutdown.drainSeconds,
+    appDelaySeconds: shutdown.sleepAction ? 0 : shutdown.preStopSeconds,
+  }, gate);
   if (props.priorityClassName !== undefined) checkPattern('priorityClassName', props.priorityClassName, PATTERNS.dnsSubdomain, 'a PriorityClass name');
-  const sysctls = (props.sysctls ?? []).map((s) => ({ name: Sysctls.normalize(s.name), value: s.value }));
-  const unsafeSysctls = classifySysctls(props.sysctls ?? [], props.allowedUnsafeSysctls ?? [], kubernetesVersion, props.hostNetwork ?? false, gate);
-  const monitoring = props.monitoring ?? Monitoring.annotations();
-  const podAnnotations = buildPodAnnotations(props, monitoring, ports.metricsPort, unsafeSysctls);
+  const requested = appSysctls(props, app);
+  const sysctls = requested.map((s) => ({ name: Sysctls.normalize(s.name), value: s.value }));
+  const unsafeSysctls = classifySysctls(requested, props.allowedUnsafeSysctls ?? [], kubernetesVersion, props.hostNetwork ?? false, gate);
+  const monitoring = resolveMonitoring(props, app);
+  const podAnnotations = buildPodAnnotations(props, app, monitoring, unsafeSysctls);
   const replicas = resolveReplicas(props, gate);
   const tmpSizeMiB = Math.max(1, Math.ceil(GoRuntime.quantityToBytes(props.tmpSizeLimit ?? '64Mi', 'tmpSizeLimit') / 2 ** 20));
   const secretFiles = checkSecretFiles(props.secretFiles ?? []);
@@ -112,7 +124,12 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
     kubernetesVersion,
     image: props.image,
     signer: props.signer,
-    ...ports,
+    port: app.port.port,
+    metrics: app.metrics,
+    servicePort,
+    command: app.command,
+    args: app.args || app.port.flagName ? [...(app.args ?? []), ...(app.port.flagName ? [`${app.port.flagName}=${app.port.value}`] : [])] : undefined,
+    writableDirs: appWritableDirs(app, secretFiles.map((s) => s.mountPath)),
     resources,
     shutdown,
     env,
@@ -126,7 +143,7 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
     tmpSizeMiB,
     secretFiles,
     priorityClassName: props.priorityClassName,
-    probes: props.probes ?? ServiceProbes.http(),
+    probes: app.probes,
     monitoring,
     egress: props.egress ?? [],
   };
@@ -163,68 +180,43 @@ function identity(props: GoMicroserviceProps, ctx: ServiceContext) {
   return { name, namespace, labels, selectorLabels };
 }
 
-function resolvePorts(props: GoMicroserviceProps) {
-  const port = checkPort('port', props.port ?? 8080);
-  const metricsPort = checkPort('metricsPort', props.metricsPort ?? 9090);
-  if (port === metricsPort) throw invalidValue('metricsPort', metricsPort, `a port other than port (${port})`);
+function resolveServicePort(props: GoMicroserviceProps): number {
   const servicePort = props.servicePort ?? 80;
   if (!(Number.isInteger(servicePort) && servicePort >= 1 && servicePort <= 65535)) throw invalidValue('servicePort', servicePort, '1-65535');
-  return { port, metricsPort, servicePort };
+  return servicePort;
 }
 
-function resolveShutdown(props: GoMicroserviceProps, sleepAction: boolean, gate: RuleGate): Shutdown {
-  const drainSeconds = checkSeconds('drainTimeoutSeconds', props.drainTimeoutSeconds ?? 20, 1);
+function resolveMonitoring(props: GoMicroserviceProps, app: ResolvedApp): Monitoring {
+  if (app.metrics === undefined && props.monitoring !== undefined) {
+    throw new Error(`monitoring: not allowed with ${app.names.metrics} Metrics.none(); there is nothing to scrape`);
+  }
+  return props.monitoring ?? Monitoring.annotations();
+}
+
+function resolveShutdown(props: GoMicroserviceProps, app: ResolvedApp, sleepAction: boolean, gate: RuleGate): Shutdown {
+  const drainSeconds = app.drainSeconds;
   const preStopSeconds = checkSeconds('preStopDelaySeconds', props.preStopDelaySeconds ?? 5, 0);
   const budget = preStopSeconds + drainSeconds + SHUTDOWN_MARGIN_SECONDS;
   const graceSeconds = props.terminationGracePeriodSeconds ?? budget;
   if (!Number.isInteger(graceSeconds) || graceSeconds < 0) throw invalidValue('terminationGracePeriodSeconds', graceSeconds, 'whole seconds');
   gate.check('R06', 'terminationGracePeriodSeconds', shutdownBudgetViolation(graceSeconds, preStopSeconds, drainSeconds));
+  if (drainSeconds === 0) {
+    gate.warn('R06', app.names.shutdown, `the program exits at once on SIGTERM: requests in flight then are dropped; the preStop delay (${preStopSeconds} s) only covers endpoint removal`);
+  }
+  if (!sleepAction && preStopSeconds > 0 && !app.reads.includes(GoldenSetting.SHUTDOWN_DELAY)) {
+    gate.warn('R06', 'app.reads', `Kubernetes ${props.kubernetesVersion} has no preStop sleep action and the program does not read SHUTDOWN_DELAY: nothing waits for endpoint removal before SIGTERM`);
+  }
   return { drainSeconds, preStopSeconds, graceSeconds, sleepAction };
 }
 
-interface RuntimeFacts {
-  readonly port: number;
-  readonly metricsPort: number;
-  readonly goMemLimit: string;
-  readonly goMaxProcs: boolean;
-  readonly shutdown: Shutdown;
-}
-
-/** The container environment (R04, R05, R06, R09, R10, R16): golden-go's variables, then the user's. */
-function runtimeEnv(props: GoMicroserviceProps, f: RuntimeFacts, gate: RuleGate): Record<string, kplus.EnvValue> {
-  const timeZone = props.timeZone ?? 'UTC';
-  gate.check('R09', 'timeZone', timeZoneViolation(timeZone));
-  const value = kplus.EnvValue.fromValue;
-  const env: Record<string, kplus.EnvValue> = {
-    PORT: value(String(f.port)), METRICS_PORT: value(String(f.metricsPort)), GOMEMLIMIT: value(f.goMemLimit),
-  };
-  if (f.goMaxProcs) env.GOMAXPROCS = kplus.EnvValue.fromResource(kplus.ResourceFieldPaths.CPU_LIMIT, { divisor: '1' });
-  Object.assign(env, {
-    SHUTDOWN_DRAIN_TIMEOUT: value(String(f.shutdown.drainSeconds)),
-    SHUTDOWN_DELAY: value(String(f.shutdown.sleepAction ? 0 : f.shutdown.preStopSeconds)),
-    TZ: value(timeZone),
-    LANG: value('C.UTF-8'),
-    LOG_LEVEL: value(props.logLevel ?? LogLevel.INFO),
-    LOG_FORMAT: value('json'),
-    NO_COLOR: value('1'),
-  });
-  for (const [k, v] of Object.entries(props.env ?? {})) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw invalidValue(`env.${k}`, k, 'environment variable names: letters, digits and "_"');
-    if (RESERVED_ENV.includes(k)) {
-      throw new Error(`env.${k}: set by golden-go from its own prop (GOMEMLIMIT from resources.memoryLimit, TZ from timeZone, LOG_LEVEL from logLevel, SHUTDOWN_* from drainTimeoutSeconds/preStopDelaySeconds, PORT from port); remove it from env`);
-    }
-    gate.check('R16', `env.${k}`, secretEnvViolation({ name: k, value: v }));
-    // The kubelet expands $(VAR) in values: a value must not reach other variables (secrets included).
-    env[k] = value(checkPattern(`env.${k}`, v, PATTERNS.envValue, 'one line of printable ASCII without "$("'));
-  }
-  return env;
-}
-
-function buildPodAnnotations(props: GoMicroserviceProps, monitoring: Monitoring, metricsPort: number, unsafe: string[]): Record<string, string> {
+function buildPodAnnotations(props: GoMicroserviceProps, app: ResolvedApp, monitoring: Monitoring, unsafe: string[]): Record<string, string> {
   const a: Record<string, string> = { [GoldenAnnotations.IMAGE_REPOSITORY]: props.image.repository };
   if (props.image.digest) a[GoldenAnnotations.IMAGE_DIGEST] = props.image.digest;
   if (props.signer) a[GoldenAnnotations.SIGNER] = `${props.signer.mode} ${props.signer.identity}`;
-  if (!monitoring.usesServiceMonitor) Object.assign(a, { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(metricsPort), 'prometheus.io/path': '/metrics' });
+  const m = app.metrics;
+  if (m && !monitoring.usesServiceMonitor) Object.assign(a, { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(m.port), 'prometheus.io/path': m.path });
+  // What the program reads, so R10 (here and in `golden-go audit`) does not ask for variables it ignores.
+  if (app.declared) a[APP_READS_ANNOTATION] = app.reads.join(',') || 'none';
   if (props.fluentBitParser !== undefined) {
     if (!/^[A-Za-z0-9_.-]+$/.test(props.fluentBitParser)) throw invalidValue('fluentBitParser', props.fluentBitParser, 'the name of a registered Fluent Bit parser');
     a['fluentbit.io/parser'] = props.fluentBitParser;
@@ -244,7 +236,7 @@ function buildDeploymentAnnotations(props: GoMicroserviceProps, sysctls: Sysctl[
     a['golden-go.dev/exempt-reason.deploymentMissingReplicas'] = 'the HorizontalPodAutoscaler owns the replica count; a fixed spec.replicas would fight it on every apply';
   }
   if (sysctls.length && unsafe.length === 0) {
-    a['ignore-check.kube-linter.io/unsafe-sysctls'] = `every sysctl is in the Kubernetes ${k8sVersion} safe set (${(props.sysctls ?? []).map((s) => s.name).join(', ')})`;
+    a['ignore-check.kube-linter.io/unsafe-sysctls'] = `every sysctl is in the Kubernetes ${k8sVersion} safe set (${sysctls.map((s) => s.name).join(', ')})`;
   }
   return a;
 }
@@ -302,13 +294,6 @@ function classifySysctls(sysctls: Sysctl[], allowed: string[], k8sVersion: strin
     if (!names.has(n)) throw invalidValue('allowedUnsafeSysctls', n, 'names that also appear in sysctls');
   }
   return unsafe;
-}
-
-function checkPort(prop: string, p: number): number {
-  if (!(Number.isInteger(p) && p >= 1024 && p <= 65535)) {
-    throw invalidValue(prop, p, '1024-65535 (ports below 1024 need NET_BIND_SERVICE, which the restricted profile drops)');
-  }
-  return p;
 }
 
 function checkSeconds(prop: string, v: number, min: number): number {

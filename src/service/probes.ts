@@ -1,3 +1,4 @@
+import { validateSuppression } from '../checklist/suppressions';
 import { checkPattern, PATTERNS } from '../core/patterns';
 
 /** Paths of the HTTP probe endpoints. */
@@ -39,11 +40,92 @@ export interface GrpcProbeOptions {
   readonly livenessService?: string;
 }
 
-type ProbePaths = Required<HttpProbePaths>;
+const KINDS = ['startup', 'readiness', 'liveness'] as const;
+type Kind = typeof KINDS[number];
+
+/** One probe of the program (rule R02). */
+export class AppProbe {
+  /** HTTP GET on the service port (named `http`); the query string does not make it another endpoint. */
+  public static http(path: string): AppProbe {
+    checkPattern('probes: path', path, PATTERNS.httpPath, 'an HTTP path starting with "/" such as "/healthz"');
+    return new AppProbe({ httpGet: { path, port: 'http' } });
+  }
+
+  /**
+   * gRPC health check (`grpc.health.v1.Health/Check`, GA since Kubernetes 1.27) on the service port.
+   * @param service the `service` asked about; "" is the server as a whole
+   */
+  public static grpc(service: string = ''): AppProbe {
+    return AppProbe._grpcOn(service, undefined);
+  }
+
+  /** A TCP connect to the service port (by number): proves the program accepts connections, nothing more. */
+  public static tcp(): AppProbe {
+    return AppProbe._tcpOn(undefined);
+  }
+
+  /**
+   * No probe, for a reason recorded like a suppression of R02 for this probe (in the report and a
+   * `golden-go.dev/suppressed.R02` annotation).
+   * @param reason why the program cannot be probed this way: at least a sentence
+   */
+  public static none(reason: string): AppProbe {
+    try {
+      return new AppProbe(undefined, validateSuppression('R02', reason));
+    } catch (e) {
+      throw new Error(`probes: AppProbe.none ${(e as Error).message}`);
+    }
+  }
+
+  /** @internal */
+  public static _tcpOn(port: number | undefined): AppProbe {
+    return new AppProbe({ tcpSocket: { port } });
+  }
+
+  /** @internal */
+  public static _grpcOn(service: string, port: number | undefined): AppProbe {
+    checkPattern('probes: grpc service', service, PATTERNS.grpcService, 'a gRPC service name such as "orders.v1.Orders"');
+    return new AppProbe({ grpc: { port, ...(service ? { service } : {}) } });
+  }
+
+  /** Why there is no probe, for `none`. */
+  public readonly reason?: string;
+  private readonly action?: Record<string, any>;
+
+  private constructor(action: Record<string, any> | undefined, reason?: string) {
+    this.action = action;
+    this.reason = reason;
+  }
+
+  /**
+   * The probe's action as Kubernetes JSON; gRPC names the port by number.
+   * @internal
+   */
+  public _action(portNumber: number): Record<string, any> | undefined {
+    const a = this.action;
+    if (a?.grpc) return { grpc: { ...a.grpc, port: a.grpc.port ?? portNumber } };
+    if (a?.tcpSocket) return { tcpSocket: { port: a.tcpSocket.port ?? portNumber } };
+    return a;
+  }
+}
+
+/** The probes of `ServiceProbes.of`. */
+export interface ProbeSet {
+  /** Readiness: whether the pod gets traffic now. */
+  readonly readiness: AppProbe;
+  /** Liveness: whether the program must be restarted. */
+  readonly liveness: AppProbe;
+  /**
+   * Startup: holds liveness and readiness back until the program has started.
+   * @default - the liveness probe (Kubernetes' documented pattern: the same check, more patience)
+   */
+  readonly startup?: AppProbe;
+}
 
 /**
- * The startup, readiness and liveness probes of the service (rule R02): distinct endpoints, on the
- * named port.
+ * The startup, readiness and liveness probes of the service (rule R02). Readiness and liveness on the
+ * same endpoint is reported as an R02 warning (suppressible with a reason): a busy pod would be
+ * restarted instead of taken out of rotation.
  */
 export class ServiceProbes {
   /** HTTP GET probes on the named `http` port. */
@@ -52,62 +134,66 @@ export class ServiceProbes {
     for (const [k, v] of Object.entries(p)) {
       if (!PATTERNS.httpPath.test(v)) throw new Error(`probes: ${k} path ${JSON.stringify(v)} must start with "/" and contain no spaces (pattern ${PATTERNS.httpPath})`);
     }
-    if (new Set(Object.values(p)).size !== 3) {
-      throw new Error(`[R02] probes: startup, readiness and liveness need distinct endpoints (got ${p.startup}, ${p.readiness}, ${p.liveness}); a liveness probe that mirrors readiness restarts pods that are only busy`);
-    }
-    return new ServiceProbes('http', p, undefined);
+    return new ServiceProbes('http', { startup: AppProbe.http(p.startup), readiness: AppProbe.http(p.readiness), liveness: AppProbe.http(p.liveness) });
   }
 
   /** gRPC health probes (GA since Kubernetes 1.27). */
   public static grpc(options: GrpcProbeOptions = {}): ServiceProbes {
     if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 1024 && options.port <= 65535)) {
-      throw new Error(`probes: grpc port ${options.port} is not valid; allowed: 1024-65535`);
+      throw new Error(`probes: grpc port ${options.port} is not valid; allowed: 1024-65535 (a health port of its own gets no unprivileged-port sysctl)`);
     }
     for (const prop of ['readinessService', 'livenessService'] as const) {
       if (options[prop] !== undefined) checkPattern(`probes.${prop}`, options[prop]!, PATTERNS.grpcService, 'a gRPC service name such as "orders.v1.Orders"');
     }
-    if (options.livenessService !== undefined && options.livenessService === (options.readinessService ?? '')) {
-      throw new Error(`[R02] probes: livenessService "${options.livenessService}" is the readiness service too; give liveness its own service or leave it unset for a TCP check`);
-    }
-    return new ServiceProbes('grpc', undefined, options);
+    const port = options.port;
+    const liveness = options.livenessService !== undefined ? AppProbe._grpcOn(options.livenessService, port) : AppProbe._tcpOn(port);
+    return new ServiceProbes('grpc', {
+      startup: AppProbe._grpcOn('', port),
+      readiness: AppProbe._grpcOn(options.readinessService ?? '', port),
+      liveness,
+    });
   }
 
-  /** `http` or `grpc`. */
-  public readonly kind: string;
-  private readonly paths?: ProbePaths;
-  private readonly grpcOptions?: GrpcProbeOptions;
+  /** Each probe on its own: HTTP, gRPC, TCP, or none with a reason. */
+  public static of(probes: ProbeSet): ServiceProbes {
+    for (const k of ['readiness', 'liveness'] as const) {
+      if (!(probes[k] instanceof AppProbe)) throw new Error(`probes: ${k} is required; allowed: AppProbe.http(path), .grpc(service), .tcp() or .none(reason)`);
+    }
+    return new ServiceProbes('custom', { ...probes, startup: probes.startup ?? probes.liveness });
+  }
 
-  private constructor(kind: string, paths: ProbePaths | undefined, grpcOptions: GrpcProbeOptions | undefined) {
+  /** `http`, `grpc` or `custom`. */
+  public readonly kind: string;
+  private readonly probes: Required<ProbeSet>;
+
+  private constructor(kind: string, probes: ProbeSet) {
     this.kind = kind;
-    this.paths = paths;
-    this.grpcOptions = grpcOptions;
+    this.probes = { ...probes, startup: probes.startup ?? probes.liveness };
   }
 
   /**
-   * The three probes as Kubernetes JSON.
+   * The probes as Kubernetes JSON (absent ones omitted).
    * @internal
    */
-  public _toKube(portName: string, portNumber: number): { startupProbe: any; readinessProbe: any; livenessProbe: any } {
-    const timing = {
-      startupProbe: { periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 2 },
-      readinessProbe: { periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
-      livenessProbe: { periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
+  public _toKube(portNumber: number): Record<string, any> {
+    const timing: Record<Kind, object> = {
+      startup: { periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 2 },
+      readiness: { periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
+      liveness: { periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
     };
-    if (this.paths) {
-      const p = this.paths;
-      return {
-        startupProbe: { httpGet: { path: p.startup, port: portName }, ...timing.startupProbe },
-        readinessProbe: { httpGet: { path: p.readiness, port: portName }, ...timing.readinessProbe },
-        livenessProbe: { httpGet: { path: p.liveness, port: portName }, ...timing.livenessProbe },
-      };
+    const out: Record<string, any> = {};
+    for (const k of KINDS) {
+      const action = this.probes[k]._action(portNumber);
+      if (action) out[`${k}Probe`] = { ...action, ...timing[k] };
     }
-    const port = this.grpcOptions?.port ?? portNumber;
-    const readiness = this.grpcOptions?.readinessService;
-    const liveness = this.grpcOptions?.livenessService;
-    return {
-      startupProbe: { grpc: { port }, ...timing.startupProbe },
-      readinessProbe: { grpc: readiness ? { port, service: readiness } : { port }, ...timing.readinessProbe },
-      livenessProbe: { ...(liveness ? { grpc: { port, service: liveness } } : { tcpSocket: { port } }), ...timing.livenessProbe },
-    };
+    return out;
+  }
+
+  /**
+   * The probes declared absent, with their reasons, by Kubernetes field (`livenessProbe`).
+   * @internal
+   */
+  public _absent(): Array<{ readonly field: string; readonly reason: string }> {
+    return KINDS.filter((k) => this.probes[k].reason !== undefined).map((k) => ({ field: `${k}Probe`, reason: this.probes[k].reason! }));
   }
 }

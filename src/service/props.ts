@@ -1,3 +1,4 @@
+import type { GoApp } from './app';
 import type { Monitoring } from './monitoring';
 import type { NetworkEgress } from './network-egress';
 import type { ServiceProbes } from './probes';
@@ -124,12 +125,22 @@ export interface GoMicroserviceProps {
    */
   readonly kubernetesVersion?: string;
   /**
-   * Container port of the service, named `http` (also `PORT` in the environment).
+   * How the program is written: its port, args, the variables it reads, probes, metrics, shutdown and
+   * writable directories. `port`, `metricsPort`, `probes`, `drainTimeoutSeconds` and `env` are shorthand
+   * for the default app and are not allowed together with it.
+   * @default - the golden conventions: `new GoApp({})` with the shorthand props applied
+   */
+  readonly app?: GoApp;
+  /**
+   * Container port of the service, named `http` (also `PORT` in the environment). Shorthand for
+   * `app.port: PortBinding.env('PORT', port)`. A port below 1024 adds the sysctl
+   * `net.ipv4.ip_unprivileged_port_start`.
    * @default 8080
    */
   readonly port?: number;
   /**
-   * Container port serving `/metrics`, named `metrics` (also `METRICS_PORT`).
+   * Container port serving `/metrics`, named `metrics` (also `METRICS_PORT`). Shorthand for
+   * `app.metrics: Metrics.onPort(metricsPort)`.
    * @default 9090
    */
   readonly metricsPort?: number;
@@ -139,7 +150,7 @@ export interface GoMicroserviceProps {
    */
   readonly servicePort?: number;
   /**
-   * Probes (R02).
+   * Probes (R02). Shorthand for `app.probes`.
    * @default ServiceProbes.http() — /startupz, /readyz, /healthz on `http`
    */
   readonly probes?: ServiceProbes;
@@ -165,6 +176,7 @@ export interface GoMicroserviceProps {
   readonly autoscaling?: GoAutoscaling;
   /**
    * Seconds the app keeps draining in-flight requests after SIGTERM (`SHUTDOWN_DRAIN_TIMEOUT`).
+   * Shorthand for `app.shutdown: ShutdownBehavior.drains(seconds)`.
    * @default 20
    */
   readonly drainTimeoutSeconds?: number;
@@ -185,7 +197,7 @@ export interface GoMicroserviceProps {
    */
   readonly timeZone?: string;
   /**
-   * `LOG_LEVEL` (R10).
+   * `LOG_LEVEL` (R10); only for a program that reads it (`app.reads`).
    * @default LogLevel.INFO
    */
   readonly logLevel?: LogLevel;
@@ -197,7 +209,7 @@ export interface GoMicroserviceProps {
   /**
    * Plain environment variables. Names that look like secrets are rejected (R16); runtime variables
    * golden-go derives (GOMEMLIMIT, GOMAXPROCS, TZ, LANG, LOG_*, NO_COLOR, PORT, METRICS_PORT,
-   * SHUTDOWN_*) have props of their own.
+   * SHUTDOWN_*) have props of their own. Shorthand for `app.env` with `AppEnv.value`.
    * @default - none
    */
   readonly env?: Record<string, string>;
@@ -263,6 +275,8 @@ export class GoldenAnnotations {
   public static readonly IMAGE_REPOSITORY = 'golden-go.dev/image-repository';
   /** The expected signer: `keyless <issuer> <subject>` or `key sha256:<fingerprint>`. */
   public static readonly SIGNER = 'golden-go.dev/signer';
+  /** Golden settings the program reads (`app.reads`), comma-separated, or `none`; written when `app` is given. */
+  public static readonly APP_READS = 'golden-go.dev/app-reads';
   /** Namespaced-unsafe sysctls the service opted into. */
   public static readonly UNSAFE_SYSCTLS = 'golden-go.dev/unsafe-sysctls';
 

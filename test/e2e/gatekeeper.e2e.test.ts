@@ -3,8 +3,9 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, YamlOutputType } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { REPO_ROOT, tmpDir, toolsBin } from './containers';
+import { synthToDir } from './matrix';
 import { ImageSignaturePolicy, ImageSigner, PolicyEngine } from '../../src';
 import { GATEKEEPER_REGO } from '../../src/policy/gatekeeper';
 
@@ -27,21 +28,20 @@ test('the Rego passes its unit tests under opa test, with external_data mocked',
 });
 
 test('the ConstraintTemplate validates against the Gatekeeper CRD schema; the constraint and Ratify objects are as expected', () => {
-  const dir = tmpDir('gatekeeper');
-  const app = new App({ outdir: dir, outputFileExtension: '.yaml', yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
-  const chart = new Chart(app, 'policies');
-  new ImageSignaturePolicy(chart, 'orders', {
-    repository: 'registry.example.com/acme/orders',
-    engines: [PolicyEngine.GATEKEEPER_RATIFY],
-    signer: ImageSigner.keyless('https://token.actions.githubusercontent.com', 'https://github.com/acme/orders/.github/workflows/release.yml@refs/heads/main'),
+  const { dir, files: paths } = synthToDir('gatekeeper', (app) => {
+    const chart = new Chart(app, 'policies');
+    new ImageSignaturePolicy(chart, 'orders', {
+      repository: 'registry.example.com/acme/orders',
+      engines: [PolicyEngine.GATEKEEPER_RATIFY],
+      signer: ImageSigner.keyless('https://token.actions.githubusercontent.com', 'https://github.com/acme/orders/.github/workflows/release.yml@refs/heads/main'),
+    });
+    new ImageSignaturePolicy(chart, 'billing', {
+      repository: 'registry.example.com/acme/billing',
+      engines: [PolicyEngine.GATEKEEPER_RATIFY],
+      signer: ImageSigner.keyless('https://token.actions.githubusercontent.com', 'https://github.com/acme/billing/.github/workflows/release.yml@refs/heads/main'),
+    });
   });
-  new ImageSignaturePolicy(chart, 'billing', {
-    repository: 'registry.example.com/acme/billing',
-    engines: [PolicyEngine.GATEKEEPER_RATIFY],
-    signer: ImageSigner.keyless('https://token.actions.githubusercontent.com', 'https://github.com/acme/billing/.github/workflows/release.yml@refs/heads/main'),
-  });
-  app.synth();
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  const files = paths.map((f) => path.basename(f));
   expect(files).toEqual(['ConstraintTemplate.goldengosignedimages.yaml', 'GoldenGoSignedImages.signed-registry-example-com-acme-billing.yaml',
     'GoldenGoSignedImages.signed-registry-example-com-acme-orders.yaml', 'Verifier.signed-registry-example-com-acme-billing-cosign.yaml',
     'Verifier.signed-registry-example-com-acme-orders-cosign.yaml']);

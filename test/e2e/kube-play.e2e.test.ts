@@ -3,8 +3,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, YamlOutputType } from 'cdk8s';
 import { helloImage, requireContainerTools, sh, startRegistry, tmpDir, waitFor } from './containers';
+import { synthToDir } from './matrix';
 import { HelloServiceChart } from '../../examples/hello-service';
 import { ImageReference } from '../../src';
 
@@ -24,10 +24,7 @@ beforeAll(async () => {
   sh('podman', ['push', '-q', '--tls-verify=false', '--digestfile', digestFile, local, `${repository}:1.0.0`]);
   const digest = fs.readFileSync(digestFile, 'utf8').trim();
 
-  const dir = tmpDir('kube-play');
-  const app = new App({ outdir: dir, outputFileExtension: '.yaml', yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
-  new HelloServiceChart(app, 'hello-service', { image: ImageReference.fromDigest(repository, digest, '1.0.0') });
-  app.synth();
+  const { dir } = synthToDir('kube-play', (app) => new HelloServiceChart(app, 'hello-service', { image: ImageReference.fromDigest(repository, digest, '1.0.0') }));
   // podman publishes every containerPort on the host, so two replicas on one machine collide on
   // 8080; a cluster spreads them. One replica is the only change made to the synthesized object.
   const original = fs.readFileSync(path.join(dir, 'Deployment.hello-service.yaml'), 'utf8');
