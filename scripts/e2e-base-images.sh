@@ -3,11 +3,12 @@
 #   localhost/golden-go-e2e/golang:<go version>      static busybox + the local Go toolchain + CA bundle
 #   localhost/golden-go-e2e/distroless-static:nonroot CA bundle, zoneinfo, passwd/group with 65532, /tmp 1777
 # Both are imported from tarballs with fixed owners and mtimes, so their digests are stable.
-# With the argument `cgo`, also the pair a cgo build needs, of one Debian release (B02: same libc and release):
-#   localhost/golden-go-e2e/golang-cgo:<go>-bookworm-<key>  Debian 12 minbase + gcc + libc6-dev (debootstrap
-#                                                           from the Debian mirror) + the local Go toolchain
-#   localhost/golden-go-e2e/distroless-base:bookworm-<key>  the files of that rootfs's libc6 package + the
-#                                                           distroless static layout, like distroless/base-debian12
+# With the arguments `cgo <suite>` (bookworm or trixie), also the pair a cgo build needs, of that one
+# Debian release (B02: same libc and release):
+#   localhost/golden-go-e2e/golang-cgo:<go>-<suite>-<key>  Debian minbase + gcc + libc6-dev (debootstrap from
+#                                                          the Debian mirror) + the local Go toolchain
+#   localhost/golden-go-e2e/distroless-base:<suite>-<key>  the files of that rootfs's libc6 package + the
+#                                                          distroless static layout, like distroless/base-debian<N>
 # <key> hashes this script and the Go release, so the slow debootstrap (minutes) runs once per change.
 # Prints the references, one a line. Set GOROOT_SRC to use another Go tree (it must hold a statically linked go).
 set -euo pipefail
@@ -65,7 +66,8 @@ echo "$builder_ref"
 echo "$runtime_ref"
 [ "${1:-}" = cgo ] || exit 0
 
-debian_suite=bookworm
+debian_suite=${2:-bookworm}
+case "$debian_suite" in bookworm|trixie) ;; *) echo "e2e-base-images: cgo: suite must be bookworm or trixie, got $debian_suite" >&2; exit 1 ;; esac
 debian_mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 key=$( { cat "$0"; echo "$gover $debian_suite"; } | sha256sum | cut -c1-12)
 cgo_builder_ref="localhost/golden-go-e2e/golang-cgo:${gover}-${debian_suite}-${key}"

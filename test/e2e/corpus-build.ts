@@ -4,8 +4,9 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { EPOCH, localBaseImages, sh, tmpDir, withOverrides } from './containers';
+import { EPOCH, localBaseImages, REPO_ROOT, sh, tmpDir, withOverrides } from './containers';
 import { GoMicroservice, GoMicroserviceProps, HardenedGoImage, HardenedGoImageProps, ImageReference } from '../../src';
+import { DEBIAN_GLIBC } from '../../src/core/constants';
 
 /** What the suite needs of a corpus service (the shape of test/corpus/corpus.ts's CorpusService). */
 export interface CorpusLike {
@@ -39,13 +40,19 @@ function hashTree(dir: string, hash = createHash('sha256')): ReturnType<typeof c
   return hash;
 }
 
-/** Local base images for a build: the cgo pair (same Debian release) when the image is built with cgo. */
-function baseOverrides(cgo: boolean): Record<string, string> {
-  if (!cgo) {
+/**
+ * Local base images for a build. With cgo, a builder and a glibc runtime of the Debian release whose
+ * glibc the declared runtime base carries (the same libc and release as the props say, B02).
+ */
+function baseOverrides(image: HardenedGoImage): Record<string, string> {
+  if (!image.props.cgo) {
     const { builder, runtime } = localBaseImages();
     return { BUILDER_IMAGE: builder, RUNTIME_IMAGE: runtime };
   }
-  const lines = sh('bash', [path.join(__dirname, '..', '..', 'scripts', 'e2e-base-images.sh'), 'cgo'], { timeoutMs: 1_800_000 }).trim().split('\n');
+  const glibc = image.props.runtimeImage?.libcVersion;
+  const suite = Object.keys(DEBIAN_GLIBC).find((s) => DEBIAN_GLIBC[s] === glibc);
+  if (!suite) throw new Error(`${image.props.name}: no local cgo base for runtime glibc ${glibc}; known: ${JSON.stringify(DEBIAN_GLIBC)}`);
+  const lines = sh('bash', [path.join(REPO_ROOT, 'scripts', 'e2e-base-images.sh'), 'cgo', suite], { timeoutMs: 1_800_000 }).trim().split('\n');
   return { BUILDER_IMAGE: lines[2], RUNTIME_IMAGE: lines[3] };
 }
 
@@ -69,7 +76,7 @@ export function buildCorpusImage(svc: CorpusLike): CorpusBuild {
   image.writeFiles(dockerfileDir);
   sh('go', ['mod', 'download'], { cwd: svc.dir });
   const modcache = path.join(sh('go', ['env', 'GOMODCACHE'], { cwd: svc.dir }).trim(), 'cache', 'download');
-  const overrides = { ...baseOverrides(svc.image.cgo ?? false), RUNTIME_IMAGE_DIGEST: '', GOPROXY: 'file:///gomodcache' };
+  const overrides = { ...baseOverrides(image), RUNTIME_IMAGE_DIGEST: '', GOPROXY: 'file:///gomodcache' };
   const bases = Object.values(overrides).filter((v) => v.startsWith('localhost/')).map((ref) => sh('podman', ['image', 'inspect', ref, '--format', '{{.Id}}']));
   const key = hashTree(svc.dir).update(image.dockerfile).update(image.dockerignore).update(JSON.stringify([overrides, bases])).digest('hex').slice(0, 16);
   const repository = `localhost/golden-go-e2e/corpus-${svc.name}`;
