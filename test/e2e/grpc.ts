@@ -94,7 +94,8 @@ export async function grpcUnary(host: string, port: number, method: string, requ
       stream.end(Buffer.concat([frame, request]));
     });
   } finally {
-    session.close();
+    // Like the kubelet after a probe: the connection ends with the call (a lingering one delays GracefulStop).
+    session.destroy();
   }
 }
 
