@@ -5,15 +5,12 @@
 // every object's metadata.namespace agrees with its kind's scope in the server's discovery. The negative
 // control's Pods must be refused. The corpus of real services (issue 12, test/corpus) runs the same checks.
 import * as fs from 'fs';
-import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
   ControlPlane, crdDeprecationWarnings, customResourceDefinitions, K8S_BIN, missingBinaries, selectorString,
 } from './apiserver';
 import { waitFor } from './containers';
-import { MatrixEntry, MATRIX, NEGATIVE_CONTROL, Synthesized, synthEntry } from './matrix';
-import { GoMicroservice, ImageReference } from '../../src';
-import { CORPUS, CorpusService } from '../corpus/corpus';
+import { CORPUS_MATRIX, MatrixEntry, MATRIX, NEGATIVE_CONTROL, Synthesized, synthEntry } from './matrix';
 
 jest.setTimeout(600_000);
 
@@ -39,18 +36,9 @@ interface Loaded extends Synthesized {
 function load(entry: MatrixEntry): Loaded {
   const s = synthEntry(entry);
   const objects = s.files.flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS()));
-  // A configuration that names its own namespace (the corpus does) is applied there.
-  const namespace = objects.find((o) => o.kind === 'Deployment')?.metadata.namespace ?? s.namespace;
-  return { ...s, namespace, objects };
+  return { ...s, objects };
 }
-
-/** A corpus service (issue 12) as its props describe it, at the Kubernetes release it targets. */
-function corpusEntry(svc: CorpusService): MatrixEntry {
-  const image = ImageReference.fromDigest(`registry.example.com/golden-go/${svc.name}`, `sha256:${'5e'.repeat(32)}`, '1.0.0');
-  const build = (app: App) => new GoMicroservice(new Chart(app, 'chart', { disableResourceNameHashes: true }), svc.name, svc.service(image));
-  return { name: `corpus: ${svc.name}`, kubernetesVersion: build(new App()).kubernetesVersion, build };
-}
-const ENTRIES = [...MATRIX, ...CORPUS.map(corpusEntry)];
+const ENTRIES = [...MATRIX, ...CORPUS_MATRIX];
 
 const ofKind = (s: Loaded, kind: string) => s.objects.filter((o) => o.kind === kind);
 
