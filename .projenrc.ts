@@ -28,7 +28,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   bundledDeps: ['yaml@^2.9.1'],
   // Pulumi is not a jsii module: the `golden-go/pulumi` entry point lives outside the jsii assembly and
   // its users install these themselves (see README).
-  devDeps: ['ts-node@^10.9.2', '@types/node@^22', '@pulumi/pulumi@^3.270.0', '@pulumi/docker@^5.2.0', '@pulumi/kubernetes@^4.34.2'],
+  // ajv + ajv-draft-04: tests validate SARIF output against the OASIS SARIF 2.1.0 schema (draft-04).
+  devDeps: ['ts-node@^10.9.2', '@types/node@^22', '@pulumi/pulumi@^3.270.0', '@pulumi/docker@^5.2.0', '@pulumi/kubernetes@^4.34.2', 'ajv@^8', 'ajv-draft-04@^1'],
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'projenrc', 'bench'] },
 
   sampleCode: false,

@@ -1,12 +1,20 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import Ajv from 'ajv-draft-04';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { HELLO_DIGEST, HelloServiceChart, helloServiceImage } from '../examples/hello-service';
 import { GoMicroservice, ImageReference, ServiceProbes } from '../src';
 import { main } from '../src/cli/cli';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'audit');
+
+// The OASIS SARIF 2.1.0 schema (test/schemas/README.md): every SARIF document golden-go writes must pass it.
+const sarifSchema = new Ajv({ allErrors: true, strict: false })
+  .compile(JSON.parse(fs.readFileSync(path.join(__dirname, 'schemas', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8')));
+function validateSarif(doc: unknown): string[] {
+  return sarifSchema(doc) ? [] : (sarifSchema.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
 
 function run(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
@@ -76,6 +84,10 @@ describe('formats, exit codes and suppressions', () => {
     const r = run('audit', '--format=sarif', gonosumdb);
     const sarif = JSON.parse(r.out);
     expect(sarif.version).toBe('2.1.0');
+    expect(validateSarif(sarif)).toEqual([]);
+    // The schema is really applied: a wrong version or level fails it.
+    expect(validateSarif({ ...sarif, version: '2.0.0' })).not.toEqual([]);
+    expect(validateSarif({ ...sarif, runs: [{ ...sarif.runs[0], results: [{ ...sarif.runs[0].results[0], level: 'fatal' }] }] })).not.toEqual([]);
     const b06 = sarif.runs[0].results.find((x: any) => x.ruleId === 'B06');
     expect(b06).toMatchObject({ level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: gonosumdb }, region: { startLine: 4 } } }] });
     expect(sarif.runs[0].tool.driver.rules[b06.ruleIndex]).toMatchObject({
@@ -103,6 +115,10 @@ describe('formats, exit codes and suppressions', () => {
     expect(new Set(byRule('B06'))).toEqual(new Set(['fail']));
     expect(byRule('R01')).toEqual(['suppressed']);
     expect(rep.findings.find((f: any) => f.ruleId === 'R01').suppressedBy).toMatch(/deploy\.yaml \(annotation golden-go\.dev\/suppressed\.R01\)$/);
+    // Suppressed results carry their justification and stay valid SARIF.
+    const sarif = JSON.parse(run('audit', '--format', 'sarif', dir).out);
+    expect(validateSarif(sarif)).toEqual([]);
+    expect(sarif.runs[0].results.find((r: any) => r.ruleId === 'R01').suppressions).toEqual([{ kind: 'inSource', justification: expect.stringContaining('dev overlay') }]);
   });
 
   test('usage errors and empty inputs exit 2 with a clear message', () => {

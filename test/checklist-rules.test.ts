@@ -11,27 +11,12 @@ import {
   BuilderImage, Checklist, ChecklistRules, GoImageRenderer, GoMicroservice, GolangVariant, HardenedGoImage, HardenedGoImageProps, ImageHealthCheck,
   ImageReference, ImageSigner, RuleSeverity, RuleTarget,
 } from '../src';
+import { DIGEST, goldenManifests, goldenService, Mutation, mutate, WORKLOAD_FIXTURES } from './workload-fixtures';
 import { audit } from '../src/checklist/audit';
 import { BUILD_RULES } from '../src/checklist/build-rules';
 import { checkDockerfile, checkManifests } from '../src/checklist/checks';
 
 const golden = GoImageRenderer.render({ name: 'svc', sourceUrl: 'https://example.com/acme/svc' });
-const DIGEST = `sha256:${'d1'.repeat(32)}`;
-
-function goldenService() {
-  const chart = Testing.chart();
-  const svc = new GoMicroservice(chart, 'svc', {
-    image: ImageReference.fromDigest('registry.example.com/acme/svc', DIGEST, '1.0.0'),
-    namespace: 'shop',
-    signer: ImageSigner.keyless('https://token.actions.githubusercontent.com', 'https://github.com/acme/svc/.github/workflows/release.yml@refs/heads/main'),
-  });
-  return { chart, svc };
-}
-
-function goldenManifests(): any[] {
-  return Testing.synth(goldenService().chart);
-}
-
 const failingIds = (raw: Array<{ ruleId: string }>) => [...new Set(raw.map((r) => r.ruleId))].sort();
 // The last input of `image()`, so the parity test can hand the same files to `golden-go audit`.
 let lastDockerfile = '';
@@ -42,16 +27,6 @@ const image = (dockerfile: string, dockerignore: string = golden.dockerignore) =
   return failingIds(checkDockerfile(dockerfile, dockerignore));
 };
 const k8s = (objects: any[]) => failingIds(checkManifests(objects, { kubernetesVersion: '1.35' }));
-
-function mutate(fn: (objs: any[], dep: any, pod: any, c: any) => void): any[] {
-  const objs = goldenManifests();
-  const dep = objs.find((o) => o.kind === 'Deployment');
-  fn(objs, dep, dep.spec.template, dep.spec.template.spec.containers[0]);
-  return objs;
-}
-const setEnv = (c: any, name: string, value: string) => {
-  c.env = [...c.env.filter((e: any) => e.name !== name), { name, value }];
-};
 
 const imageCases: Array<[string, () => string[]]> = [
   ['B01', () => image(golden.dockerfile.replace('CGO_ENABLED=0\n', 'GOAMD64=v1\n'))],
@@ -78,28 +53,8 @@ const imageCases: Array<[string, () => string[]]> = [
   ['B21', () => image(golden.dockerfile.replace('# syntax=docker/dockerfile:1\n', ''))],
 ];
 
-const k8sCases: Array<[string, () => string[]]> = [
-  ['B14', () => k8s(mutate((_o, _d, _p, c) => { c.command = ['/bin/sh', '-c', '/app']; }))],
-  ['B20', () => k8s(mutate((_o, _d, pod) => { pod.metadata.annotations['golden-go.dev/image-digest'] = `sha256:${'e'.repeat(64)}`; }))],
-  ['R01', () => k8s(mutate((_o, _d, _p, c) => { c.image = 'registry.example.com/acme/svc:latest'; }))],
-  ['R02', () => k8s(mutate((_o, _d, _p, c) => { delete c.livenessProbe; }))],
-  ['R03', () => k8s(mutate((_o, _d, _p, c) => { delete c.resources.requests.memory; }))],
-  ['R04', () => k8s(mutate((_o, _d, _p, c) => setEnv(c, 'GOMEMLIMIT', '230Mi')))],
-  ['R05', () => k8s(mutate((_o, _d, _p, c) => setEnv(c, 'GOMAXPROCS', '4')))],
-  ['R06', () => k8s(mutate((_o, _d, pod) => { pod.spec.terminationGracePeriodSeconds = 10; }))],
-  ['R07', () => k8s(mutate((_o, _d, _p, c) => { c.securityContext.readOnlyRootFilesystem = false; }))],
-  ['R08', () => k8s(mutate((_o, _d, pod) => { pod.spec.securityContext.sysctls = [{ name: 'vm.swappiness', value: '0' }]; }))],
-  ['R09', () => k8s(mutate((_o, _d, _p, c) => setEnv(c, 'TZ', 'Mars/Base_One')))],
-  ['R10', () => k8s(mutate((_o, _d, _p, c) => { delete c.terminationMessagePolicy; }))],
-  // The scrape annotations then name a port the container does not have (metrics on the service port pass R11).
-  ['R11', () => k8s(mutate((_o, _d, _p, c) => { c.ports = c.ports.filter((p: any) => p.name !== 'metrics'); }))],
-  ['R12', () => k8s(mutate((_o, dep) => { dep.spec.replicas = 1; }))],
-  ['R13', () => k8s(mutate((objs) => { objs.find((o) => o.kind === 'NetworkPolicy').spec.podSelector.matchLabels = { 'app.kubernetes.io/instance': 'other' }; }))],
-  ['R14', () => k8s(mutate((_o, _d, pod) => { delete pod.metadata.annotations['golden-go.dev/signer']; }))],
-  ['R15', () => k8s(mutate((_o, dep) => { delete dep.metadata.labels['app.kubernetes.io/version']; }))],
-  ['R16', () => k8s(mutate((_o, _d, _p, c) => setEnv(c, 'API_TOKEN', 'hunter2')))],
-  ['R17', () => k8s(mutate((_o, dep) => { dep.metadata.creationTimestamp = '2026-11-23T00:00:00Z'; }))],
-];
+// [fixture name, rule id, verdict]
+const k8sCases = WORKLOAD_FIXTURES.map((f): [string, string, () => string[]] => [f.name, f.ruleId, () => k8s(mutate(f.mutate))]);
 
 test('the catalog has exactly B01–B21 and R01–R17, each with rationale, source and remediation', () => {
   const ids = ChecklistRules.all().map((r) => r.id);
@@ -116,7 +71,7 @@ test('the catalog has exactly B01–B21 and R01–R17, each with rationale, sour
 });
 
 test('every rule id has a violating case below', () => {
-  const covered = new Set([...imageCases, ...k8sCases].map(([id]) => id));
+  const covered = new Set([...imageCases.map(([id]) => id), ...k8sCases.map(([, id]) => id)]);
   expect(ChecklistRules.all().map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
 });
 
@@ -129,7 +84,7 @@ test.each(imageCases)('%s fails on the violating Dockerfile', (id, run) => {
   expect(run()).toContain(id);
 });
 
-test.each(k8sCases)('%s fails on the violating manifests', (id, run) => {
+test.each(k8sCases)('%s fails on the violating manifests', (_name, id, run) => {
   expect(run()).toContain(id);
 });
 
@@ -147,7 +102,7 @@ function auditDir(files: Record<string, string>): string[] {
 const auditImage = (dockerfile: string, dockerignore: string = golden.dockerignore) => auditDir({ 'Dockerfile': dockerfile, '.dockerignore': dockerignore });
 
 /** The workload rules through synth: the mutation is applied as the user's own JSON patches on golden-go's objects. */
-function synthK8s(fn: (objs: any[], dep: any, pod: any, c: any) => void): string[] {
+function synthK8s(fn: Mutation): string[] {
   const { chart, svc } = goldenService();
   const before = Testing.synth(chart);
   const after = JSON.parse(JSON.stringify(before));
@@ -163,36 +118,14 @@ function synthK8s(fn: (objs: any[], dep: any, pod: any, c: any) => void): string
 }
 
 /** The workload rules through `golden-go audit`: one file per object, as a GitOps folder holds them. */
-function auditK8s(fn: (objs: any[], dep: any, pod: any, c: any) => void): string[] {
+function auditK8s(fn: Mutation): string[] {
   const objs = mutate(fn);
   return auditDir(Object.fromEntries(objs.map((o, i) => [`${String(i).padStart(2, '0')}-${o.kind}.yaml`, YAML.stringify(o)])));
 }
 
-const k8sMutations: Record<string, (objs: any[], dep: any, pod: any, c: any) => void> = {
-  B14: (_o, _d, _p, c) => { c.command = ['/bin/sh', '-c', '/app']; },
-  B20: (_o, _d, pod) => { pod.metadata.annotations['golden-go.dev/image-digest'] = `sha256:${'e'.repeat(64)}`; },
-  R01: (_o, _d, _p, c) => { c.image = 'registry.example.com/acme/svc:latest'; },
-  R02: (_o, _d, _p, c) => { delete c.livenessProbe; },
-  R03: (_o, _d, _p, c) => { delete c.resources.requests.memory; },
-  R04: (_o, _d, _p, c) => setEnv(c, 'GOMEMLIMIT', '230Mi'),
-  R05: (_o, _d, _p, c) => setEnv(c, 'GOMAXPROCS', '4'),
-  R06: (_o, _d, pod) => { pod.spec.terminationGracePeriodSeconds = 10; },
-  R07: (_o, _d, _p, c) => { c.securityContext.readOnlyRootFilesystem = false; },
-  R08: (_o, _d, pod) => { pod.spec.securityContext.sysctls = [{ name: 'vm.swappiness', value: '0' }]; },
-  R09: (_o, _d, _p, c) => setEnv(c, 'TZ', 'Mars/Base_One'),
-  R10: (_o, _d, _p, c) => { delete c.terminationMessagePolicy; },
-  R11: (_o, _d, _p, c) => { c.ports = c.ports.filter((p: any) => p.name !== 'metrics'); },
-  R12: (_o, dep) => { dep.spec.replicas = 1; },
-  R13: (objs) => { objs.find((o) => o.kind === 'NetworkPolicy').spec.podSelector.matchLabels = { 'app.kubernetes.io/instance': 'other' }; },
-  R14: (_o, _d, pod) => { delete pod.metadata.annotations['golden-go.dev/signer']; },
-  R15: (_o, dep) => { delete dep.metadata.labels['app.kubernetes.io/version']; },
-  R16: (_o, _d, _p, c) => setEnv(c, 'API_TOKEN', 'hunter2'),
-  R17: (_o, dep) => { dep.metadata.creationTimestamp = '2026-11-23T00:00:00Z'; },
-};
-
 describe('parity: every rule has one verdict through synth and through audit', () => {
   test('every rule has a parity case', () => {
-    const covered = new Set([...imageCases.map(([id]) => id), ...Object.keys(k8sMutations)]);
+    const covered = new Set([...imageCases.map(([id]) => id), ...WORKLOAD_FIXTURES.map((f) => f.ruleId)]);
     expect(ChecklistRules.all().map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
   });
 
@@ -208,10 +141,10 @@ describe('parity: every rule has one verdict through synth and through audit', (
     expect(auditImage(lastDockerfile, lastDockerignore)).toEqual(viaSynth);
   });
 
-  test.each(Object.keys(k8sMutations))('%s: the user change is flagged through synth and audit alike', (id) => {
-    const viaSynth = synthK8s(k8sMutations[id]);
+  test.each(WORKLOAD_FIXTURES.map((f): [string, string, Mutation] => [f.name, f.ruleId, f.mutate]))('%s: the user change is flagged through synth and audit alike', (_name, id, fn) => {
+    const viaSynth = synthK8s(fn);
     expect(viaSynth).toContain(id);
-    expect(auditK8s(k8sMutations[id])).toEqual(viaSynth);
+    expect(auditK8s(fn)).toEqual(viaSynth);
   });
 });
 

@@ -131,8 +131,13 @@ describe('what each service needs, object by object', () => {
     expect(svc.warnings).toEqual([expect.stringMatching(/^\[R06\] app\.shutdown: the program exits at once on SIGTERM: requests in flight then are dropped/)]);
   });
 
-  test('onehealthz: PORT, one /healthz, metrics annotations on the service port', () => {
-    const { container, pod } = byName('onehealthz');
+  test('onehealthz: PORT, one /healthz (R02 suppressed with its reason, kube-score told), metrics annotations on the service port', () => {
+    const { container, pod, chart, objects } = byName('onehealthz');
+    const r02 = Checklist.findings(chart).filter((f) => f.ruleId === 'R02');
+    expect(r02).toEqual([expect.objectContaining({ status: 'suppressed', reason: expect.stringMatching(/one \/healthz handler/) })]);
+    expect(objects.find((o) => o.kind === 'Deployment').metadata.annotations).toMatchObject({
+      'kube-score/ignore': 'pod-probes-identical', 'golden-go.dev/exempt-reason.pod-probes-identical': r02[0].reason,
+    });
     expect(envOf(container).PORT).toBe('8080');
     expect(new Set(['startupProbe', 'readinessProbe', 'livenessProbe'].map((k) => container[k].httpGet.path))).toEqual(new Set(['/healthz']));
     expect(pod.metadata.annotations).toMatchObject({ 'prometheus.io/port': '8080', 'prometheus.io/path': '/metrics' });

@@ -127,3 +127,22 @@ describe('a change made between two synths is never missed', () => {
     expect(() => synth(app)).toThrow(/\[R12\]/);
   });
 });
+
+// cdk8s validates the whole app in App.synth() and again in each Chart.toJson() of that call; the
+// checklist is evaluated once per call (the objects cannot change in between) and afresh in the next.
+describe('the checklist is evaluated once per synth call', () => {
+  test.each<[string, (app: any) => unknown]>([
+    ['app.synth()', (app) => app.synth()],
+    ['app.synthYaml()', (app) => app.synthYaml()],
+  ])('%s with two charts: each service checked once per call', (_name, synth) => {
+    const app = Testing.app();
+    const services = ['shop', 'billing'].map((ns) => new GoMicroservice(new Chart(app, ns, { namespace: ns }), 'orders', { image, signer }));
+    const calls = services.map((svc) => jest.spyOn(svc, '_checklist'));
+    synth(app);
+    expect(calls.map((c) => c.mock.calls.length)).toEqual([1, 1]);
+    // The next call evaluates again, and sees a change made in between as its rule.
+    ApiObject.of(services[1].deployment).addJsonPatch(JsonPatch.replace('/spec/replicas', 1));
+    expect(() => synth(app)).toThrow(/\[R12\]/);
+    expect(calls.map((c) => c.mock.calls.length)).toEqual([2, 2]);
+  });
+});

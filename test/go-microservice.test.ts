@@ -1,6 +1,9 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import {
-  AppProbe, Checklist, EgressProtocol, GoApp, GoldenAnnotations, GoldenSetting, GoMicroservice, GoMicroserviceProps, ImageReference,
+  AppProbe, Checklist, EgressProtocol, GoApp, GoldenAnnotations, GoldenSetting, GoMicroservice, GoMicroserviceProps, HardenedGoImage, ImageReference,
   ImageSigner, LogLevel, Metrics, Monitoring, NetworkEgress, ServiceProbes, WritableDir,
 } from '../src';
 
@@ -161,6 +164,18 @@ describe('resources and the Go runtime (R03, R04, R05)', () => {
     expect(env.GOMAXPROCS).toBeUndefined();
     expect(svc.warnings).toEqual([expect.stringMatching(/^\[R05\] resources\.cpuLimitMillis: a module declaring go 1\.23 \(goModGoVersion\) does not read the cgroup CPU limit/)]);
     expect(() => synth({ goModGoVersion: 'go1.25' })).toThrow(/^goModGoVersion: "go1\.25" is not valid/);
+  });
+
+  test('R05 without repeating the image: an ImageReference from a HardenedGoImage carries its Go release and go.mod directive', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-gomod-'));
+    fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/old\n\ngo 1.23\n');
+    const built = new HardenedGoImage(Testing.chart(), 'img', { name: 'svc', imageName: 'registry.example.com/acme/svc', context: dir });
+    const ref = ImageReference.fromHardenedGoImage(built, `sha256:${'c'.repeat(64)}`);
+    expect([ref.goVersion, ref.goModGoVersion]).toEqual(['1.26', '1.23']);
+    expect(synth({ image: ref }).env.GOMAXPROCS).toEqual({ resourceFieldRef: { resource: 'limits.cpu', divisor: '1' } });
+    // A prop that contradicts the image is refused rather than silently preferred.
+    expect(() => synth({ image: ref, goModGoVersion: '1.25' })).toThrow(/^goModGoVersion: "1\.25" is not valid; allowed: the image's own value "1\.23"/);
+    expect(synth({ image: ref, goModGoVersion: '1.23' }).env.GOMAXPROCS).toBeDefined();
   });
 
   test.each<[Partial<GoMicroserviceProps>, RegExp]>([

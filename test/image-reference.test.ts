@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { HardenedGoImage, ImageReference, ImageSigner } from '../src';
 
@@ -40,5 +43,27 @@ describe('ImageSigner', () => {
     expect(() => ImageSigner.keyless('http://issuer', 'x')).toThrow('signer: issuer "http://issuer" must be an https URL');
     expect(() => ImageSigner.keyless('https://issuer', 'a b')).toThrow(/signer: subject "a b" must be a non-empty identity/);
     expect(() => ImageSigner.publicKey('ssh-ed25519 AAAA')).toThrow(/signer: publicKeyPem must be a PEM public key/);
+  });
+});
+
+describe('ImageReference.fromBuildRecord', () => {
+  test('a record that is not there yet: one line naming the command that writes it', () => {
+    const missing = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-record-')), 'image.lock.json');
+    let message = '';
+    try {
+      ImageReference.fromBuildRecord(missing);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toBe(`image: cannot read the build record ${missing}: it does not exist yet; `
+      + `\`npx golden-go publish --image-json <dir>/image.json --repository <registry>/<name> --record ${missing}\` writes it`);
+  });
+
+  test('names the image.json that HardenedGoImage.writeFiles put beside the record', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-record-'));
+    new HardenedGoImage(Testing.chart(), 'img', { name: 'svc', imageName: 'registry.example.com/acme/svc' }).writeFiles(dir);
+    const record = path.join(dir, 'image.lock.json');
+    expect(() => ImageReference.fromBuildRecord(record)).toThrow(`--image-json ${path.join(dir, 'image.json')} --repository`);
   });
 });

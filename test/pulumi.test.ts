@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { BaseImage, GoMicroservice as CdkGoMicroservice, ImageReference } from '../src';
 import { GoMicroservice, HardenedGoImage } from '../src/pulumi';
 
@@ -125,7 +125,8 @@ describe('GoMicroservice (Pulumi)', () => {
     const sysctls = [{ name: 'vm.swappiness', value: '10' }];
     let cdkMessage = '';
     try {
-      new CdkGoMicroservice(Testing.chart(), 'orders', { image: ImageReference.parse(image), namespace: 'shop', sysctls });
+      // The same construct path as the adapter's in-memory chart (chart and service named 'bad'), which errors name.
+      new CdkGoMicroservice(new Chart(Testing.app(), 'bad'), 'bad', { image: ImageReference.parse(image), namespace: 'shop', sysctls });
     } catch (e) {
       cdkMessage = (e as Error).message;
     }

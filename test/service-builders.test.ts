@@ -154,6 +154,15 @@ describe('the app contract (GoApp)', () => {
     expect(() => app({ writableDirs: [WritableDir.emptyDir('/data', 'lots')] })).toThrow(/^app\.writableDirs\[0\]\.sizeLimit/);
   });
 
+  test('one endpoint for readiness and liveness: kube-score is told only when R02 is suppressed, with the same reason', () => {
+    const probes = ServiceProbes.of({ readiness: AppProbe.http('/healthz'), liveness: AppProbe.http('/healthz?live') });
+    expect(app({ probes }).deploymentAnnotations['kube-score/ignore']).toBeUndefined();
+    const reason = 'the program has one health handler for every probe';
+    const gate = new RuleGate([{ ruleId: 'R02', reason, location: 'test' }]);
+    expect(app({ probes }, {}, gate).deploymentAnnotations).toMatchObject({ 'kube-score/ignore': 'pod-probes-identical', 'golden-go.dev/exempt-reason.pod-probes-identical': reason });
+    expect(app({}, {}, gate).deploymentAnnotations['kube-score/ignore']).toBeUndefined();
+  });
+
   test('per-kind probes: startup defaults to liveness; absent ones are left out', () => {
     const probes = ServiceProbes.of({ readiness: AppProbe.grpc('orders.v1.Orders'), liveness: AppProbe.tcp() });
     const c = container(app({ port: PortBinding.env('GRPC_PORT', 50051), probes }));

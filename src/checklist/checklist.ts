@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IChecklistSubject, packageVersion, SUPPRESSION_ANNOTATION_PREFIX } from './engine';
-import { Finding, failingErrors, formatFinding, renderJson, renderMarkdown, renderSarif, toFindings } from './findings';
+import { Finding, failingErrors, formatFinding, renderJson, renderMarkdown, renderSarif, renderSummary, toFindings } from './findings';
 import { Suppression, validateSuppression } from './suppressions';
 
 const SUPPRESS_METADATA = 'golden-go:suppress';
@@ -48,7 +48,7 @@ export interface SuppressOptions {
   readonly appliesTo?: string[];
 }
 
-/** Where and whether `Checklist.writeReport` writes the report. */
+/** Where and whether `Checklist.writeReport` writes the report, and whether a synth prints its summary. */
 export interface ChecklistReportOptions {
   /**
    * Directory of `golden-checklist.md`, `.json` and `.sarif`. Keep it out of the directory a GitOps
@@ -61,10 +61,27 @@ export interface ChecklistReportOptions {
    * @default true
    */
   readonly enabled?: boolean;
+  /**
+   * Print a summary on stderr each time cdk8s validates the app (`app.synth()`, `app.synthYaml()`,
+   * `chart.toJson()`; also when it fails), before it writes files or throws: counts per severity, each
+   * error and warning with its rule id, construct path, resource and fix, and where the full report is.
+   * The environment variable `GOLDEN_GO_SUMMARY=off` turns it off too, without a code change.
+   * @default true
+   */
+  readonly summary?: boolean;
 }
+
+/** Values of `GOLDEN_GO_SUMMARY` that silence the synth summary. */
+const SUMMARY_OFF = ['off', '0', 'false'];
 
 /** Where `Checklist.writeReport` writes unless told otherwise: never next to the manifests. */
 const DEFAULT_REPORT_DIRECTORY = path.join('.golden-go', 'report');
+
+/** Where the full report is (or would be), for the synth summary. */
+function reportLocation(o: ChecklistReportOptions): string {
+  if (o.enabled === false) return 'off (Checklist.configureReport enabled: false)';
+  return `${path.join(o.directory ?? DEFAULT_REPORT_DIRECTORY, 'golden-checklist.md')} (and .json, .sarif), written by Checklist.writeReport(app)`;
+}
 
 /**
  * The golden checklist at synth time: every golden-go construct's final output (after every escape
@@ -220,11 +237,10 @@ class ChecklistReport extends Construct {
   public options: ChecklistReportOptions = {};
   private pending = new Map<IConstruct, Finding[]>();
   /**
-   * Renderings the checklist made during the synth call in progress, each handed once to that call's
-   * file writing; undefined outside a synth call, so a change made between two synths (or any
-   * `toJson()` outside one) is always rendered afresh.
+   * The synth call in progress; undefined outside one, so a change made between two synths (or any
+   * `toJson()` or validation outside one) is always rendered and checked afresh.
    */
-  private pass?: Map<ApiObject, any>;
+  private pass?: SynthPass;
 
   constructor(scope: Construct) {
     super(scope, REPORT_ID);
@@ -235,7 +251,7 @@ class ChecklistReport extends Construct {
   /** Renders an object; during a synth call, keeps it for that call's file writing. */
   public render(object: ApiObject): any {
     const json = object.toJson();
-    this.pass?.set(object, json);
+    this.pass?.renderings.set(object, json);
     return json;
   }
 
@@ -243,9 +259,9 @@ class ChecklistReport extends Construct {
   public reuse(object: ApiObject): void {
     const render = object.toJson.bind(object);
     object.toJson = () => {
-      const kept = this.pass?.get(object);
+      const kept = this.pass?.renderings.get(object);
       if (kept === undefined) return render();
-      this.pass!.delete(object);
+      this.pass!.renderings.delete(object);
       return kept;
     };
   }
@@ -253,7 +269,7 @@ class ChecklistReport extends Construct {
   /**
    * A synth call runs validation (the checklist renders every object) and then writes the files (cdk8s
    * renders them again); no user code runs in between. The pass begins and ends with the call, so the
-   * kept renderings can never outlive it.
+   * kept renderings and the evaluation can never outlive it.
    */
   private delimitSynthPasses(root: Construct): void {
     const app = root as unknown as Record<string, unknown>;
@@ -262,7 +278,7 @@ class ChecklistReport extends Construct {
       if (typeof original !== 'function') continue;
       app[method] = (...args: unknown[]) => {
         const outer = this.pass;
-        this.pass = new Map();
+        this.pass = { renderings: new Map() };
         try {
           return original.apply(root, args);
         } finally {
@@ -280,10 +296,40 @@ class ChecklistReport extends Construct {
     return found;
   }
 
+  /**
+   * Runs when cdk8s validates the app (the first step of `app.synth()`, `synthYaml()`, `chart.toJson()`): evaluates every
+   * subject and prints the summary, before cdk8s throws the errors or writes the files. (Not from a
+   * wrapper around `synth`: the jsii kernel calls the prototype's method, so a Python app would bypass it.)
+   * cdk8s validates the whole app once in `App.synth()` and again in every `Chart.toJson()` of the same
+   * call; the objects cannot change in between, so within a synth call the checklist is evaluated (and
+   * summarized) once and each validation reads it.
+   */
   private evaluateAll(): string[] {
-    this.pending = evaluate(this.node.root).bySubject;
+    let bySubject = this.pass?.evaluation;
+    if (!bySubject) {
+      const evaluation = evaluate(this.node.root);
+      bySubject = evaluation.bySubject;
+      if (this.pass) this.pass.evaluation = bySubject;
+      this.printSummary(evaluation);
+    }
+    this.pending = new Map(bySubject);
     return [];
   }
+
+  /** The summary of this synth (with or without errors), unless turned off. */
+  private printSummary(evaluation: Evaluation): void {
+    if (!evaluation.subjects.length || this.options.summary === false) return;
+    if (SUMMARY_OFF.includes((process.env.GOLDEN_GO_SUMMARY ?? '').toLowerCase())) return;
+    process.stderr.write(renderSummary(evaluation.findings, evaluation.subjects.length, reportLocation(this.options)));
+  }
+}
+
+/** What one `app.synth()` / `app.synthYaml()` call keeps between its validations and its file writing. */
+interface SynthPass {
+  /** The checklist's rendering of each object, handed once to the file writing. */
+  readonly renderings: Map<ApiObject, any>;
+  /** The findings of every subject, from the call's first validation. */
+  evaluation?: Map<IConstruct, Finding[]>;
 }
 
 function reportOf(scope: IConstruct): ChecklistReport {

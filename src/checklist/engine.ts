@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { RawFinding, RuleSeverity } from './rule';
+import { ChecklistRules } from './rules';
 import { Suppression, suppressionFor } from './suppressions';
 import { ruleError } from '../core/errors';
 
@@ -25,16 +26,24 @@ export class RuleGate {
   /** Construct-time warnings. */
   public readonly warnings: RawFinding[] = [];
 
-  constructor(private readonly suppressions: Suppression[] = []) {}
+  /**
+   * @param suppressions the suppressions that apply to the construct
+   * @param where the construct path, named in errors (none for renderers used without a construct tree)
+   */
+  constructor(private readonly suppressions: Suppression[] = [], private readonly where?: string) {}
 
-  /** Throws `[ruleId] prop: message` unless a suppression covers the rule (and prop). */
+  /**
+   * Throws `[ruleId] prop: message (error at <construct path>; fix: …)` unless a suppression covers the
+   * rule (and prop): the rule id, where and the fix, as in the summary printed after a synth.
+   */
   public error(ruleId: string, prop: string, message: string): void {
     const finding: RawFinding = { ruleId, field: prop, message, severity: RuleSeverity.ERROR };
     if (suppressionFor(finding, this.suppressions)) {
       this.suppressed.push(finding);
       return;
     }
-    throw ruleError(ruleId, prop, message);
+    const at = this.where ? ` at ${this.where}` : '';
+    throw ruleError(ruleId, prop, `${message} (error${at}; fix: ${ChecklistRules.get(ruleId).remediation})`);
   }
 
   /** Applies a rule's shared verdict to a prop: an error (unless suppressed) or a warning, as the rule says. */
@@ -42,6 +51,11 @@ export class RuleGate {
     if (!violation) return;
     if (violation.severity === RuleSeverity.WARNING) this.warn(ruleId, prop, violation.message);
     else this.error(ruleId, prop, violation.message);
+  }
+
+  /** The suppression of this construct that covers a finding, if any. */
+  public suppressionOf(finding: RawFinding): Suppression | undefined {
+    return suppressionFor(finding, this.suppressions);
   }
 
   /** Records a warning. */

@@ -77,6 +77,27 @@ export function formatFinding(f: Finding, withWhere: boolean = true): string {
   return `[${f.ruleId}] ${loc ? `${loc}: ` : ''}${f.message} (${status}; fix: ${f.remediation})`;
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * What a synth tells the user on stderr: counts per severity, each failing finding in the shape of
+ * `formatFinding` (rule id, construct path, resource and field, fix; errors first), then where the
+ * full report is.
+ * @param report where the full report is, or how to get it
+ */
+export function renderSummary(findings: Finding[], checked: number, report: string): string {
+  const errors = failingErrors(findings);
+  const warnings = findings.filter((f) => f.status === 'fail' && f.severity === RuleSeverity.WARNING);
+  const suppressed = findings.filter((f) => f.status === 'suppressed').length;
+  return [
+    `golden checklist: ${plural(errors.length, 'error')}, ${plural(warnings.length, 'warning')}, ${suppressed} suppressed, across ${plural(checked, 'checked construct')}`,
+    ...[...errors, ...warnings].map((f) => `  ${formatFinding(f)}`),
+    `full report: ${report}`,
+  ].join('\n') + '\n';
+}
+
 /** Inputs of a report: what was checked and what was found. */
 export interface ReportInput {
   /** Title line of the Markdown report. */

@@ -1,6 +1,6 @@
 // R01–R17: running it. Each rule is its data and its one check over the WorkloadModel.
 import { Report, RuleDefinition, RuleSeverity as S, RuleTarget as T, Violation } from './rule';
-import { PodModel, selects, WorkloadModel } from './workload-model';
+import { PodModel, selects, WorkloadModel, WORKLOADS } from './workload-model';
 import { PINNED_REFERENCE, SECRET_NAME } from '../core/constants';
 import { quantityToBytes } from '../core/quantity';
 import { SysctlClass, Sysctls } from '../core/sysctls';
@@ -371,9 +371,11 @@ function r14(m: WorkloadModel, report: Report): void {
   }
 }
 
+const R15_LABELS = ['name', 'instance', 'version', 'component', 'part-of', 'managed-by'];
+
 function r15(m: WorkloadModel, report: Report): void {
   for (const pod of m.pods) {
-    const wanted = ['name', 'instance', 'version', 'component', 'part-of', 'managed-by'].filter((k) => !(pod.meta.labels ?? {})[`app.kubernetes.io/${k}`]);
+    const wanted = R15_LABELS.filter((k) => !(pod.meta.labels ?? {})[`app.kubernetes.io/${k}`]);
     if (wanted.length) report({ resource: pod.ref, field: 'metadata.labels', message: `missing recommended labels: ${wanted.map((k) => `app.kubernetes.io/${k}`).join(', ')}` });
   }
 }
@@ -404,6 +406,118 @@ function r17(m: WorkloadModel, report: Report): void {
   }
 }
 
+// ---- The rules as CEL, for the API server (ValidatingAdmissionPolicy, see src/policy): each expression
+// is the same verdict as the check above, written over the one object the server admits. It is true
+// when the object passes. A rule that needs other objects (a PDB, a NetworkPolicy) or data CEL does
+// not have (the time zone database) says so instead, and is enforced only where synth or audit runs.
+
+/** The kinds whose pod templates the admission policy judges: the ones `WorkloadModel` finds. */
+export const CEL_WORKLOAD_KINDS = [...WORKLOADS];
+
+/**
+ * The variables every rule expression may use (`variables.<name>`): the pod template of any workload
+ * kind, as `podModel` finds it. Only evaluated for the kinds in CEL_WORKLOAD_KINDS.
+ */
+export const CEL_VARIABLES: Array<{ readonly name: string; readonly expression: string }> = [
+  { name: 'pod', expression: "object.kind == 'Pod' ? object : object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template : object.spec.template" },
+  { name: 'podMeta', expression: 'variables.pod.?metadata.orValue({})' },
+  { name: 'podSpec', expression: 'variables.pod.?spec.orValue({})' },
+  { name: 'podSc', expression: 'variables.podSpec.?securityContext.orValue({})' },
+  { name: 'containers', expression: 'variables.podSpec.?containers.orValue([])' },
+];
+
+/** How the API server enforces a workload rule. */
+export interface RuleCel {
+  /** Kinds the expression judges; other objects pass. */
+  readonly kinds: string[];
+  /** CEL that is true when the object passes, over `object` and CEL_VARIABLES; R08 depends on the target release. */
+  readonly expression: (kubernetesVersion: string) => string;
+  /** The part of the rule the expression cannot judge, and why; the rest is enforced. */
+  readonly partial?: string;
+}
+
+/** A workload rule: its definition, its check and its CEL (or why there is none). */
+export interface RuntimeRuleDefinition extends RuleDefinition {
+  readonly cel: RuleCel | { readonly notExpressible: string };
+}
+
+/** A CEL string literal (JSON's escapes are CEL's). */
+export const celString = (s: string): string => JSON.stringify(s);
+
+const envOf = (c: string) => `${c}.?env.orValue([])`;
+const hasEnv = (c: string, name: string, extra = '') => `${envOf(c)}.exists(e, e.name == ${celString(name)}${extra})`;
+const eachContainer = (body: string) => `variables.containers.all(c, ${body})`;
+const sc = (field: string) => `c.?securityContext.${field}`;
+
+/** CEL of `probeKey`: what a probe probes, '' when it has no handler. */
+function probeKeyCel(p: string): string {
+  return `(has(${p}.httpGet) ? 'http ' + ${p}.httpGet.?path.orValue('/') + ' ' + string(${p}.httpGet.port)`
+    + ` : has(${p}.grpc) ? 'grpc ' + string(${p}.grpc.port) + ' ' + ${p}.grpc.?service.orValue('')`
+    + ` : has(${p}.tcpSocket) ? 'tcp ' + string(${p}.tcpSocket.port)`
+    + ` : has(${p}.exec) ? 'exec ' + ${p}.exec.?command.orValue([]).join('\\u001f') : '')`;
+}
+
+/**
+ * CEL of `seconds`: a Go duration or a number of seconds as a double, 0 when it is neither. A malformed
+ * number (`1.2.3s`) is NaN for `Number()`, which fails every comparison; CEL refuses to order NaN, so it
+ * is an unbounded duration here, which no grace period covers either (and `double()` never sees a string it fails on).
+ */
+function secondsCel(v: string): string {
+  const unit = `{'ms': 0.001, 's': 1.0, 'm': 60.0, 'h': 3600.0}[${v}.find('(ms|s|m|h)$')]`;
+  return `(${v}.matches('^[0-9]+$') ? double(${v})`
+    + ` : !${v}.matches('^[0-9.]+(ms|s|m|h)$') ? 0.0`
+    + ` : ${v}.matches('^([0-9]+[.]?[0-9]*|[.][0-9]+)(ms|s|m|h)$') ? double(${v}.find('^[0-9.]+')) * ${unit}`
+    + ' : 1.0e18)';
+}
+
+/** CEL of an env variable's seconds: the values of every entry with that name, and 0 for none. */
+const envSecondsCel = (name: string) => `(${envOf('c')}.filter(e, e.name == ${celString(name)} && has(e.value)).map(e, ${secondsCel('e.value')}) + [0.0])`;
+
+/** CEL of a GOMEMLIMIT value in bytes (only called on values matching GO_MEMLIMIT). */
+function goBytesCel(v: string): string {
+  const units = Object.entries(GO_UNITS).map(([u, n]) => `${celString(u)}: ${n}.0`).join(', ');
+  return `(double(${v}.find('^[0-9]+')) * {'': 1.0, ${units}}[${v}.find('[A-Za-z]+$')])`;
+}
+
+const memLimit = 'c.?resources.?limits[?"memory"]';
+
+const R04_CEL = eachContainer(`${hasEnv('c', 'GOMEMLIMIT', ' && has(e.value)')}`
+  + ` ? ${envOf('c')}.filter(e, e.name == 'GOMEMLIMIT' && has(e.value)).all(e, e.value.trim() == 'off' || (e.value.trim().matches(${celString(GO_MEMLIMIT.source)})`
+  + ` && (!${memLimit}.hasValue() || ${goBytesCel('e.value.trim()')} < quantity(${memLimit}.value()).asApproximateFloat())))`
+  + ` : (!${memLimit}.hasValue() || ${hasEnv('c', 'AUTOMEMLIMIT')} || ${hasEnv('c', 'GOMEMLIMIT', ' && has(e.valueFrom)')})`);
+
+const R06_CEL = eachContainer('!c.?lifecycle.?preStop.?exec.?command.orValue([]).join(\' \').matches(\'\\\\bsleep\\\\s+[0-9.]+\')'
+  + ` && ${envSecondsCel('SHUTDOWN_DRAIN_TIMEOUT')}.all(drain, ${envSecondsCel('SHUTDOWN_DELAY')}.all(delay,`
+  + ` double(variables.podSpec.?terminationGracePeriodSeconds.orValue(30)) >= double(c.?lifecycle.?preStop.?sleep.?seconds.orValue(0)) + delay + drain + ${SHUTDOWN_MARGIN_SECONDS}.0))`);
+
+const R07_CEL = 'variables.podSpec.?automountServiceAccountToken.orValue(true) == false'
+  + " && !(variables.podSpec.?serviceAccountName.orValue('') in ['', 'default'])"
+  + ' && !variables.podSpec.?hostNetwork.orValue(false) && !variables.podSpec.?hostPID.orValue(false) && !variables.podSpec.?hostIPC.orValue(false)'
+  + ' && ' + eachContainer([
+  `${sc('?runAsNonRoot')}.orValue(variables.podSc.?runAsNonRoot.orValue(false)) == true`,
+  `${sc('?runAsUser')}.orValue(variables.podSc.?runAsUser.orValue(-1)) != 0`,
+  `${sc('?allowPrivilegeEscalation')}.orValue(true) == false`,
+  `${sc('?privileged')}.orValue(false) == false`,
+  `'ALL' in ${sc('?capabilities.?drop')}.orValue([])`,
+  `${sc('?capabilities.?add')}.orValue([]).size() == 0`,
+  `${sc('?seccompProfile.?type')}.orValue(variables.podSc.?seccompProfile.?type.orValue('')) in ['RuntimeDefault', 'Localhost']`,
+  `${sc('?readOnlyRootFilesystem')}.orValue(false) == true`,
+].join(' && '));
+
+/** CEL of `Sysctls.normalize` (the slash form swaps "." and "/"); invalid names are in no safe set. */
+const sysctlName = "(s.name.contains('/') ? s.name.replace('.', '|').replace('/', '.').replace('|', '/') : s.name)";
+const r08Cel = (kubernetesVersion: string) => `variables.podSc.?sysctls.orValue([]).all(s, ${sysctlName} in [${Sysctls.safeNames(kubernetesVersion).map(celString).join(', ')}]`
+  + ` && !(variables.podSpec.?hostNetwork.orValue(false) && ${sysctlName}.startsWith('net.')))`;
+
+const maxUnavailable = 'object.spec.?strategy.?rollingUpdate.?maxUnavailable';
+const R12_CEL = "object.kind == 'HorizontalPodAutoscaler' ? object.spec.?minReplicas.orValue(1) >= 2"
+  + " : variables.podSpec.?topologySpreadConstraints.orValue([]).size() > 0 && (object.kind != 'Deployment'"
+  + ` || (object.spec.?strategy.?type.orValue('') != 'Recreate' && (!${maxUnavailable}.hasValue() || string(${maxUnavailable}.value()) in ['0', '0%'])))`;
+
+const cel = (expression: string | ((kubernetesVersion: string) => string), kinds: string[] = CEL_WORKLOAD_KINDS, partial?: string): RuleCel =>
+  ({ kinds, expression: typeof expression === 'string' ? () => expression : expression, ...(partial ? { partial } : {}) });
+const notExpressible = (why: string) => ({ notExpressible: why });
+
 type Meta = Omit<RuleDefinition, 'id' | 'image' | 'workload'>;
 const E = S.ERROR;
 const W = S.WARNING;
@@ -412,22 +526,108 @@ const meta = (title: string, severity: S, rationale: string, source: string, rem
   ({ title, severity, target: K, rationale, source, remediation });
 
 /** The workload rules, in id order. */
-export const RUNTIME_RULES: RuleDefinition[] = [
-  { id: 'R01', ...meta('image by digest', E, ':latest or a tag names whatever was pushed last; rollbacks and signatures need a digest.', 'seed 000 ch.5', 'image: repo[:tag]@sha256:…'), workload: r01 },
-  { id: 'R02', ...meta('three probes', E, 'Without startup/readiness/liveness probes on distinct endpoints, traffic reaches pods that are not ready and busy pods get restarted.', 'seed 004 ch.5', 'startupProbe /startupz, readinessProbe /readyz, livenessProbe /healthz on the named port; readiness and liveness on distinct endpoints (a query string does not make another endpoint). A probe the program cannot answer is declared absent with a reason.'), workload: r02 },
-  { id: 'R03', ...meta('resources', E, 'Without requests the scheduler overcommits; without memory and ephemeral-storage limits one pod can starve a node.', 'seed 004 ch.5', 'requests cpu/memory/ephemeral-storage; limits memory/ephemeral-storage (CPU limit optional).'), workload: r03 },
-  { id: 'R04', ...meta('GOMEMLIMIT from the limit', E, 'Go rejects Kubernetes units: GOMEMLIMIT=400Mi kills the program at start. Correction of seed 004 ch.5. A limit above the container limit never triggers before the OOM killer.', 'seed 004 ch.5', 'GOMEMLIMIT ≈ 90 % of the memory limit in MiB/GiB (512Mi → 460MiB).'), workload: r04 },
-  { id: 'R05', ...meta('GOMAXPROCS', W, 'Go ≥ 1.25 follows the cgroup CPU limit itself; a fixed GOMAXPROCS disables that and overshoots a smaller limit (throttling).', 'seed 004 ch.5', 'Leave GOMAXPROCS unset on Go ≥ 1.25; on older Go take it from limits.cpu (downward API).'), workload: r05 },
-  { id: 'R06', ...meta('graceful shutdown budget', E, 'If preStop + drain exceed terminationGracePeriodSeconds, SIGKILL cuts off in-flight requests; `exec sleep` fails on images without a sleep binary.', 'seed 004 ch.4', 'terminationGracePeriodSeconds ≥ preStop + drain + margin; preStop `sleep` action (1.30+), never exec sleep on distroless.'), workload: r06 },
-  { id: 'R07', ...meta('restricted security context', E, 'Root, privilege escalation, capabilities and a writable root filesystem turn any RCE into a node compromise.', 'seed 004 ch.5', 'runAsNonRoot, 65532, allowPrivilegeEscalation false, drop ALL, seccomp RuntimeDefault, readOnlyRootFilesystem with an emptyDir /tmp.'), workload: r07 },
-  { id: 'R08', ...meta('sysctls that can work', E, 'Node-level sysctls (vm.*, fs.*) are rejected by the kubelet; unsafe ones need kubelet flags; net.* with hostNetwork is invalid. Correction of seed 004 ch.5 (vm.swappiness, somaxconn, tcp_tw_reuse).', 'seed 004 ch.5', 'Only sysctls in the safe set of the target release, or explicitly allowed unsafe ones; node-level ones on the node.'), workload: r08 },
-  { id: 'R09', ...meta('time zone and encoding', E, 'An invalid TZ silently becomes UTC in Go.', 'seed 004 ch.2–3', 'TZ as an IANA name (Europe/Berlin), LANG=C.UTF-8.'), workload: r09 },
-  { id: 'R10', ...meta('logs', W, 'Without JSON logs and FallbackToLogsOnError, crashes leave no trace in `kubectl describe`.', 'seeds 000 ch.5, 004 ch.5', 'LOG_LEVEL, LOG_FORMAT=json, NO_COLOR=1, terminationMessagePolicy: FallbackToLogsOnError.'), workload: r10 },
-  { id: 'R11', ...meta('metrics', W, 'Prometheus finds metrics through a named port (ServiceMonitor) or scrape annotations.', 'seed 004 ch.5', 'A container port named metrics; a ServiceMonitor or prometheus.io/* annotations.'), workload: r11 },
-  { id: 'R12', ...meta('availability', W, 'One replica, no PDB or a rollout that removes pods first means downtime on every drain and deploy.', 'common practice', '≥ 2 replicas (or HPA min ≥ 2), a PDB, topology spread, RollingUpdate maxUnavailable 0.'), workload: r12 },
-  { id: 'R13', ...meta('network policy', W, 'Without a NetworkPolicy every pod can reach and be reached by everything.', 'common practice', 'Deny by default; ingress to the service ports, egress to DNS plus declared dependencies.'), workload: r13 },
-  { id: 'R14', ...meta('signed-image enforcement', W, 'An admission policy can only enforce what the manifests declare: repository and signer.', 'seed 000 ch.5', 'Record the expected signer (golden-go.dev/signer) and enforce it with ImageSignaturePolicy.'), workload: r14 },
-  { id: 'R15', ...meta('recommended labels', W, 'Tools and people find workloads by app.kubernetes.io/* labels.', 'common practice', 'app.kubernetes.io/{name,instance,version,component,part-of,managed-by}.'), workload: r15 },
-  { id: 'R16', ...meta('secrets as files', E, 'Secrets in environment variables leak through /proc, crash dumps and kubectl describe.', 'seed 004 ch.5', 'Mount Secrets as read-only files.'), workload: r16 },
-  { id: 'R17', ...meta('deterministic output', W, 'Timestamps and generated names make every synth a diff and hide real changes in GitOps.', 'seed 000 ch.5', 'No creationTimestamp, no generateName, stable names, one file per object.'), workload: r17 },
+export const RUNTIME_RULES: RuntimeRuleDefinition[] = [
+  {
+    id: 'R01',
+    ...meta('image by digest', E, ':latest or a tag names whatever was pushed last; rollbacks and signatures need a digest.', 'seed 000 ch.5', 'image: repo[:tag]@sha256:…'),
+    workload: r01,
+    cel: cel(eachContainer(`c.?image.orValue('').matches(${celString(PINNED_REFERENCE.source)})`)),
+  },
+  {
+    id: 'R02',
+    ...meta('three probes', E, 'Without startup/readiness/liveness probes on distinct endpoints, traffic reaches pods that are not ready and busy pods get restarted.', 'seed 004 ch.5', 'startupProbe /startupz, readinessProbe /readyz, livenessProbe /healthz on the named port; readiness and liveness on distinct endpoints (a query string does not make another endpoint). A probe the program cannot answer is declared absent with a reason.'),
+    workload: r02,
+    cel: cel(eachContainer(`has(c.startupProbe) && has(c.readinessProbe) && has(c.livenessProbe) && (${probeKeyCel('c.readinessProbe')} == '' || ${probeKeyCel('c.readinessProbe')} != ${probeKeyCel('c.livenessProbe')})`), [...LONG_RUNNING]),
+  },
+  {
+    id: 'R03',
+    ...meta('resources', E, 'Without requests the scheduler overcommits; without memory and ephemeral-storage limits one pod can starve a node.', 'seed 004 ch.5', 'requests cpu/memory/ephemeral-storage; limits memory/ephemeral-storage (CPU limit optional).'),
+    workload: r03,
+    cel: cel(eachContainer("['cpu', 'memory', 'ephemeral-storage'].all(k, k in c.?resources.?requests.orValue({})) && ['memory', 'ephemeral-storage'].all(k, k in c.?resources.?limits.orValue({}))")),
+  },
+  {
+    id: 'R04',
+    ...meta('GOMEMLIMIT from the limit', E, 'Go rejects Kubernetes units: GOMEMLIMIT=400Mi kills the program at start. Correction of seed 004 ch.5. A limit above the container limit never triggers before the OOM killer.', 'seed 004 ch.5', 'GOMEMLIMIT ≈ 90 % of the memory limit in MiB/GiB (512Mi → 460MiB).'),
+    workload: r04,
+    cel: cel(R04_CEL),
+  },
+  {
+    id: 'R05',
+    ...meta('GOMAXPROCS', W, 'Go ≥ 1.25 follows the cgroup CPU limit itself; a fixed GOMAXPROCS disables that and overshoots a smaller limit (throttling).', 'seed 004 ch.5', 'Leave GOMAXPROCS unset on Go ≥ 1.25; on older Go take it from limits.cpu (downward API).'),
+    workload: r05,
+    cel: cel(eachContainer(`!${hasEnv('c', 'GOMAXPROCS', ' && has(e.value)')}`)),
+  },
+  {
+    id: 'R06',
+    ...meta('graceful shutdown budget', E, 'If preStop + drain exceed terminationGracePeriodSeconds, SIGKILL cuts off in-flight requests; `exec sleep` fails on images without a sleep binary.', 'seed 004 ch.4', 'terminationGracePeriodSeconds ≥ preStop + drain + margin; preStop `sleep` action (1.30+), never exec sleep on distroless.'),
+    workload: r06,
+    cel: cel(R06_CEL),
+  },
+  {
+    id: 'R07',
+    ...meta('restricted security context', E, 'Root, privilege escalation, capabilities and a writable root filesystem turn any RCE into a node compromise.', 'seed 004 ch.5', 'runAsNonRoot, 65532, allowPrivilegeEscalation false, drop ALL, seccomp RuntimeDefault, readOnlyRootFilesystem with an emptyDir /tmp.'),
+    workload: r07,
+    cel: cel(R07_CEL),
+  },
+  {
+    id: 'R08',
+    ...meta('sysctls that can work', E, 'Node-level sysctls (vm.*, fs.*) are rejected by the kubelet; unsafe ones need kubelet flags; net.* with hostNetwork is invalid. Correction of seed 004 ch.5 (vm.swappiness, somaxconn, tcp_tw_reuse).', 'seed 004 ch.5', 'Only sysctls in the safe set of the target release, or explicitly allowed unsafe ones; node-level ones on the node.'),
+    workload: r08,
+    cel: cel(r08Cel),
+  },
+  {
+    id: 'R09',
+    ...meta('time zone and encoding', E, 'An invalid TZ silently becomes UTC in Go.', 'seed 004 ch.2–3', 'TZ as an IANA name (Europe/Berlin), LANG=C.UTF-8.'),
+    workload: r09,
+    cel: notExpressible('whether a name is an IANA time zone needs the time zone database (Go embeds tzdata; CEL has none), and a list of zones in the policy would drift from it'),
+  },
+  {
+    id: 'R10',
+    ...meta('logs', W, 'Without JSON logs and FallbackToLogsOnError, crashes leave no trace in `kubectl describe`.', 'seeds 000 ch.5, 004 ch.5', 'LOG_LEVEL, LOG_FORMAT=json, NO_COLOR=1, terminationMessagePolicy: FallbackToLogsOnError.'),
+    workload: r10,
+    cel: cel(eachContainer(`c.?terminationMessagePolicy.orValue('') == 'FallbackToLogsOnError' && ${hasEnv('c', 'NO_COLOR')}`)),
+  },
+  {
+    id: 'R11',
+    ...meta('metrics', W, 'Prometheus finds metrics through a named port (ServiceMonitor) or scrape annotations.', 'seed 004 ch.5', 'A container port named metrics; a ServiceMonitor or prometheus.io/* annotations.'),
+    workload: r11,
+    cel: cel(eachContainer("c.?ports.orValue([]).exists(p, p.?name.orValue('') == 'metrics')")),
+  },
+  {
+    id: 'R12',
+    ...meta('availability', W, 'One replica, no PDB or a rollout that removes pods first means downtime on every drain and deploy.', 'common practice', '≥ 2 replicas (or HPA min ≥ 2), a PDB, topology spread, RollingUpdate maxUnavailable 0.'),
+    workload: r12,
+    cel: cel(R12_CEL, ['Deployment', 'StatefulSet', 'HorizontalPodAutoscaler'], 'replicas ≥ 2 and "a PodDisruptionBudget selects the pods" are not enforced: an admission request holds one object, the HPA that may own the replica count and the PDB are others (and the server defaults an absent replicas to 1 before admission)'),
+  },
+  {
+    id: 'R13',
+    ...meta('network policy', W, 'Without a NetworkPolicy every pod can reach and be reached by everything.', 'common practice', 'Deny by default; ingress to the service ports, egress to DNS plus declared dependencies.'),
+    workload: r13,
+    cel: notExpressible('whether a NetworkPolicy selects the pods depends on other objects; an admission request holds only the workload'),
+  },
+  {
+    id: 'R14',
+    ...meta('signed-image enforcement', W, 'An admission policy can only enforce what the manifests declare: repository and signer.', 'seed 000 ch.5', 'Record the expected signer (golden-go.dev/signer) and enforce it with ImageSignaturePolicy.'),
+    workload: r14,
+    cel: cel("variables.podMeta.?annotations[?'golden-go.dev/signer'].orValue('') != ''"),
+  },
+  {
+    id: 'R15',
+    ...meta('recommended labels', W, 'Tools and people find workloads by app.kubernetes.io/* labels.', 'common practice', 'app.kubernetes.io/{name,instance,version,component,part-of,managed-by}.'),
+    workload: r15,
+    cel: cel(`[${R15_LABELS.map(celString).join(', ')}].all(k, object.metadata.?labels[?('app.kubernetes.io/' + k)].orValue('') != '')`),
+  },
+  {
+    id: 'R16',
+    ...meta('secrets as files', E, 'Secrets in environment variables leak through /proc, crash dumps and kubectl describe.', 'seed 004 ch.5', 'Mount Secrets as read-only files.'),
+    workload: r16,
+    cel: cel(eachContainer(`!${envOf('c')}.exists(e, e.?valueFrom.?secretKeyRef.hasValue() || (has(e.value) && e.name.matches(${celString(`(?i)${SECRET_NAME.source}`)})))`
+    + ' && !c.?envFrom.orValue([]).exists(e, has(e.secretRef))')),
+  },
+  {
+    id: 'R17',
+    ...meta('deterministic output', W, 'Timestamps and generated names make every synth a diff and hide real changes in GitOps.', 'seed 000 ch.5', 'No creationTimestamp, no generateName, stable names, one file per object.'),
+    workload: r17,
+    cel: notExpressible('it is about the manifest in Git: the API server sets metadata.creationTimestamp on every object before admission, and a generateName is resolved to a name by then'),
+  },
 ];

@@ -38,7 +38,8 @@ export interface ContainerModel {
   readonly env: Record<string, any>;
 }
 
-const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
+/** The kinds whose pod templates the workload rules check (and the admission policy judges). */
+export const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
 
 /** `Kind/namespace/name` of an object. */
 export function objectRef(o: any): string {

@@ -24,3 +24,6 @@ export const DEBIAN_GLIBC: Record<string, string> = { buster: '2.28', bullseye: 
 
 /** The project's home, for links in reports (SARIF `informationUri`, `helpUri`). */
 export const REPOSITORY_URL = 'https://github.com/golden-go/golden-go';
+
+/** The Go release golden-go builds with and assumes when nothing else says (HardenedGoImage, GoMicroservice). */
+export const DEFAULT_GO_VERSION = '1.26';

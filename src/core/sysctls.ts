@@ -66,6 +66,15 @@ export class Sysctls {
     return since === undefined ? undefined : `1.${Math.max(since, 27)}`;
   }
 
+  /**
+   * The sysctls in the safe set of a Kubernetes release, in dot form: what a pod may set on any node
+   * (the admission policy of rule R08 allows exactly these).
+   * @param kubernetesVersion target release such as `1.35`
+   */
+  public static safeNames(kubernetesVersion: string): string[] {
+    return Object.keys(SAFE_SINCE).filter((n) => Sysctls.classify(n, kubernetesVersion) === SysctlClass.SAFE);
+  }
+
   /** Converts the slash form to the dot form and validates the name. */
   public static normalize(name: string): string {
     if (!/^[a-z0-9]([-_a-z0-9]*[a-z0-9])?([./][a-z0-9]([-_a-z0-9]*[a-z0-9])?)*$/.test(name)) {

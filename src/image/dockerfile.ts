@@ -106,9 +106,9 @@ export interface ImageRenderResult {
   readonly suppressed: RawFinding[];
 }
 
-/** Renders an image; `suppressions` cover construct-time errors. */
-export function renderGoImage(props: HardenedGoImageProps, suppressions: Suppression[]): ImageRenderResult {
-  const gate = new RuleGate(suppressions);
+/** Renders an image; `suppressions` cover construct-time errors, which name `where` (the construct path). */
+export function renderGoImage(props: HardenedGoImageProps, suppressions: Suppression[], where?: string): ImageRenderResult {
+  const gate = new RuleGate(suppressions, where);
   const r = resolve(props, gate);
   const buildArgs = renderBuildArgs(props, r);
   const dockerfile = renderDockerfile(props, r, gate);

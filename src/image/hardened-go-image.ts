@@ -48,7 +48,7 @@ export class HardenedGoImage extends Construct {
     const suppressions = Checklist._suppressions(this);
     this.goModGoVersion = props.goModGoVersion ?? readGoDirective(props.context ?? '.');
     const rendered = { ...props, goModGoVersion: this.goModGoVersion, suppressions: Checklist.suppressionsFor(this) };
-    const { rendering, warnings, suppressed } = renderGoImage(rendered, suppressions);
+    const { rendering, warnings, suppressed } = renderGoImage(rendered, suppressions, this.node.path);
     this.constructFindings = [...warnings, ...suppressed];
     this.dockerfile = rendering.dockerfile;
     this.dockerignore = rendering.dockerignore;

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import type { HardenedGoImage } from './hardened-go-image';
-import { DIGEST, REPOSITORY } from '../core/constants';
+import { DEFAULT_GO_VERSION, DIGEST, REPOSITORY } from '../core/constants';
 import { ruleError } from '../core/errors';
 
 // registry/path components as the distribution spec allows them (lower-case path, optional host:port).
@@ -68,7 +69,9 @@ export class ImageReference {
    */
   public static fromHardenedGoImage(image: HardenedGoImage, digest: string): ImageReference {
     const repository = image.props.imageName ?? image.props.name;
-    return ImageReference.fromDigest(repository, digest, image.props.version);
+    const ref = ImageReference.fromDigest(repository, digest, image.props.version);
+    const build = { goVersion: image.props.goVersion ?? DEFAULT_GO_VERSION, goModGoVersion: image.goModGoVersion };
+    return new ImageReference(ref.repository, ref.digest, ref.tag, build);
   }
 
   /**
@@ -79,6 +82,13 @@ export class ImageReference {
    */
   public static fromBuildRecord(file: string): ImageReference {
     let record: any;
+    if (!fs.existsSync(file)) {
+      // The usual first run: nothing was published yet. Name the command, not the errno; the image.json
+      // written next to the record (writeFiles into the same directory) is named when it is there.
+      const beside = path.join(path.dirname(file), 'image.json');
+      const imageJson = fs.existsSync(beside) ? beside : '<dir>/image.json';
+      throw new Error(`image: cannot read the build record ${file}: it does not exist yet; \`npx golden-go publish --image-json ${imageJson} --repository <registry>/<name> --record ${file}\` writes it`);
+    }
     try {
       record = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch (e) {
@@ -96,11 +106,20 @@ export class ImageReference {
   public readonly digest?: string;
   /** The tag, when known. */
   public readonly tag?: string;
+  /**
+   * Go release of the build, when the reference comes from `fromHardenedGoImage`; GoMicroservice takes
+   * it as its goVersion (R05).
+   */
+  public readonly goVersion?: string;
+  /** The `go` directive of the built module's go.mod, when known (see `goVersion`). */
+  public readonly goModGoVersion?: string;
 
-  private constructor(repository: string, digest: string | undefined, tag?: string) {
+  private constructor(repository: string, digest: string | undefined, tag?: string, build: { goVersion?: string; goModGoVersion?: string } = {}) {
     this.repository = repository;
     this.digest = digest;
     this.tag = tag;
+    this.goVersion = build.goVersion;
+    this.goModGoVersion = build.goModGoVersion;
   }
 
   /** `repository[:tag]@sha256:…`, the form used in manifests. */

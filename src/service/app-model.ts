@@ -40,6 +40,7 @@ export interface ResolvedApp {
   readonly env: Record<string, AppEnv>;
   readonly reads: GoldenSetting[];
   readonly command?: string[];
+  /** The arguments, with the port flag when the port is given by one. */
   readonly args?: string[];
   readonly writableDirs: WritableDir[];
 }
@@ -70,7 +71,7 @@ export function resolveApp(props: GoMicroserviceProps): ResolvedApp {
     env,
     reads: checkReads(a.reads ?? allReads),
     command: checkArguments('app.command', a.command, env),
-    args: checkArguments('app.args', a.args, env),
+    args: withPortFlag(checkArguments('app.args', a.args, env), port),
     writableDirs: [...(a.writableDirs ?? [])],
   };
 }
@@ -116,6 +117,12 @@ function checkArguments(prop: string, words: string[] | undefined, env: Record<s
     }
   });
   return [...words];
+}
+
+/** The arguments with the port flag last (after a subcommand such as `serve`). */
+function withPortFlag(args: string[] | undefined, port: PortBinding): string[] | undefined {
+  if (!port.flagName) return args;
+  return [...(args ?? []), `${port.flagName}=${port.value}`];
 }
 
 /** What the environment is built from besides the app. */

@@ -61,7 +61,7 @@ export class GoMicroservice extends Construct implements ISignedService {
     this.image = props.image;
     this.signer = props.signer;
     for (const [ruleId, reason] of Object.entries(props.suppressions ?? {})) Checklist.suppress(this, ruleId, reason);
-    this.gate = new RuleGate(Checklist._suppressions(this));
+    this.gate = new RuleGate(Checklist._suppressions(this), this.node.path);
     const model = buildServiceModel(props, { id, chartNamespace: Chart.of(this).namespace }, this.gate);
     // A probe declared absent (AppProbe.none) is a suppression of R02 for that probe, with its reason.
     for (const p of model.probes._absent()) Checklist.suppress(this, 'R02', p.reason, { appliesTo: [`spec.template.spec.containers[app].${p.field}`] });

@@ -8,10 +8,11 @@ import { GoldenAnnotations, GoMicroserviceProps, GoResources, SecretFiles } from
 import { GoRuntime } from './runtime-env';
 import { RuleGate } from '../checklist/engine';
 import {
-  APP_READS_ANNOTATION, imagePinViolation, minReplicasViolation, replicasViolation, SHUTDOWN_MARGIN_SECONDS, shutdownBudgetViolation, sysctlViolation,
+  APP_READS_ANNOTATION, imagePinViolation, minReplicasViolation, replicasViolation, sharedProbeEndpointViolation, SHUTDOWN_MARGIN_SECONDS,
+  shutdownBudgetViolation, sysctlViolation,
 } from '../checklist/runtime-rules';
 import { RuleSeverity } from '../checklist/severity';
-import { DNS_LABEL } from '../core/constants';
+import { DEFAULT_GO_VERSION, DNS_LABEL } from '../core/constants';
 import { invalidValue, ruleError } from '../core/errors';
 import { atLeast, parseKubernetesVersion } from '../core/kubernetes-version';
 import { checkPattern, PATTERNS } from '../core/patterns';
@@ -96,20 +97,16 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
   const app = resolveApp(props);
   const servicePort = resolveServicePort(props);
   const resources = resolveResources(props.resources ?? {});
-  const goVersion = props.goVersion ?? '1.26';
-  const setGoMaxProcs = !GoRuntime.readsCgroupCpuLimit(goVersion, props.goModGoVersion);
+  const { goVersion, goModGoVersion } = goRelease(props);
+  const setGoMaxProcs = !GoRuntime.readsCgroupCpuLimit(goVersion, goModGoVersion);
   const goMemLimit = GoRuntime.goMemLimit(resources.memoryLimit, props.goMemLimitRatio ?? 0.9);
   if (setGoMaxProcs && resources.cpuLimitMillis === 0) {
-    const why = GoRuntime.readsCgroupCpuLimit(goVersion) ? `a module declaring go ${props.goModGoVersion} (goModGoVersion)` : `Go ${goVersion}`;
+    const why = GoRuntime.readsCgroupCpuLimit(goVersion) ? `a module declaring go ${goModGoVersion} (goModGoVersion)` : `Go ${goVersion}`;
     gate.warn('R05', 'resources.cpuLimitMillis', `${why} does not read the cgroup CPU limit and there is none: GOMAXPROCS will be the node's CPU count`);
   }
   const shutdown = resolveShutdown(props, app, atLeast(version, 30), gate);
-  const env = appEnvironment(props, app, {
-    goMemLimit,
-    goMaxProcs: setGoMaxProcs && resources.cpuLimitMillis > 0,
-    drainSeconds: shutdown.drainSeconds,
-    appDelaySeconds: shutdown.sleepAction ? 0 : shutdown.preStopSeconds,
-  }, gate);
+  const facts = { goMemLimit, goMaxProcs: setGoMaxProcs && resources.cpuLimitMillis > 0, drainSeconds: shutdown.drainSeconds };
+  const env = appEnvironment(props, app, { ...facts, appDelaySeconds: shutdown.sleepAction ? 0 : shutdown.preStopSeconds }, gate);
   if (props.priorityClassName !== undefined) checkPattern('priorityClassName', props.priorityClassName, PATTERNS.dnsSubdomain, 'a PriorityClass name');
   const requested = appSysctls(props, app);
   const sysctls = requested.map((s) => ({ name: Sysctls.normalize(s.name), value: s.value }));
@@ -119,16 +116,18 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
   const replicas = resolveReplicas(props, gate);
   const tmpSizeMiB = Math.max(1, Math.ceil(GoRuntime.quantityToBytes(props.tmpSizeLimit ?? '64Mi', 'tmpSizeLimit') / 2 ** 20));
   const secretFiles = checkSecretFiles(props.secretFiles ?? []);
+  // Fields are listed, not spread: V8 (Node 20) takes a slow path for an object literal with a spread
+  // followed by more properties, and this runs once per service.
   return {
-    ...id,
+    name: id.name,
+    namespace: id.namespace,
+    labels: id.labels,
+    selectorLabels: id.selectorLabels,
     kubernetesVersion,
     image: props.image,
     signer: props.signer,
-    port: app.port.port,
-    metrics: app.metrics,
+    ...appSpec(app),
     servicePort,
-    command: app.command,
-    args: app.args || app.port.flagName ? [...(app.args ?? []), ...(app.port.flagName ? [`${app.port.flagName}=${app.port.value}`] : [])] : undefined,
     writableDirs: appWritableDirs(app, secretFiles.map((s) => s.mountPath)),
     resources,
     shutdown,
@@ -137,15 +136,40 @@ export function buildServiceModel(props: GoMicroserviceProps, ctx: ServiceContex
     unsafeSysctls,
     hostNetwork: props.hostNetwork ?? false,
     podAnnotations,
-    deploymentAnnotations: buildDeploymentAnnotations(props, sysctls, unsafeSysctls, kubernetesVersion),
+    deploymentAnnotations: {
+      ...buildDeploymentAnnotations(props, sysctls, unsafeSysctls, kubernetesVersion),
+      ...probeExemptions(app, id.name, id.namespace, gate),
+    },
     replicas,
     autoscaling: resolveAutoscaling(props, gate),
     tmpSizeMiB,
     secretFiles,
     priorityClassName: props.priorityClassName,
-    probes: app.probes,
     monitoring,
     egress: props.egress ?? [],
+  };
+}
+
+/** What the model takes from the resolved app as it is. */
+function appSpec(app: ResolvedApp): Pick<ServiceModel, 'port' | 'metrics' | 'command' | 'args' | 'probes'> {
+  return { port: app.port.port, metrics: app.metrics, command: app.command, args: app.args, probes: app.probes };
+}
+
+/**
+ * The Go release and go.mod directive R05 decides on: the props, else what the image reference knows
+ * from its HardenedGoImage. A prop that contradicts the image is a mistake, not an override.
+ */
+function goRelease(props: GoMicroserviceProps): { goVersion: string; goModGoVersion?: string } {
+  for (const prop of ['goVersion', 'goModGoVersion'] as const) {
+    const own = props[prop];
+    const fromImage = props.image[prop];
+    if (own !== undefined && fromImage !== undefined && own !== fromImage) {
+      throw invalidValue(prop, own, `the image's own value "${fromImage}" (from its HardenedGoImage), or leave ${prop} unset`);
+    }
+  }
+  return {
+    goVersion: props.goVersion ?? props.image.goVersion ?? DEFAULT_GO_VERSION,
+    goModGoVersion: props.goModGoVersion ?? props.image.goModGoVersion,
   };
 }
 
@@ -171,7 +195,8 @@ function identity(props: GoMicroserviceProps, ctx: ServiceContext) {
   // instance equals metadata.name: Polaris metadataAndInstanceMismatched.
   const selectorLabels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name };
   const labels = {
-    ...selectorLabels,
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/instance': name,
     'app.kubernetes.io/version': appVersion,
     'app.kubernetes.io/component': component,
     'app.kubernetes.io/part-of': partOf,
@@ -239,6 +264,19 @@ function buildDeploymentAnnotations(props: GoMicroserviceProps, sysctls: Sysctl[
     a['ignore-check.kube-linter.io/unsafe-sysctls'] = `every sysctl is in the Kubernetes ${k8sVersion} safe set (${sysctls.map((s) => s.name).join(', ')})`;
   }
   return a;
+}
+
+/**
+ * kube-score's pod-probes-identical is R02's shared-endpoint verdict: when R02 is suppressed for it with a
+ * reason, kube-score is told the same, with that reason next to it.
+ */
+function probeExemptions(app: ResolvedApp, name: string, namespace: string, gate: RuleGate): Record<string, string> {
+  const probes = app.probes._toKube(app.port.port);
+  const v = sharedProbeEndpointViolation(probes.readinessProbe, probes.livenessProbe);
+  const field = 'spec.template.spec.containers[app].livenessProbe';
+  const s = v && gate.suppressionOf({ ruleId: 'R02', resource: `Deployment/${namespace}/${name}`, field, ...v });
+  if (!s) return {};
+  return { 'kube-score/ignore': 'pod-probes-identical', 'golden-go.dev/exempt-reason.pod-probes-identical': s.reason };
 }
 
 function resolveReplicas(props: GoMicroserviceProps, gate: RuleGate): number | undefined {

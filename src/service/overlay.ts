@@ -94,7 +94,7 @@ function clone(v: any): any {
 }
 
 function pointer(path: string): string[] {
-  return path.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path.split('/').slice(1).map((k) => (k.includes('~') ? k.replace(/~1/g, '/').replace(/~0/g, '~') : k));
 }
 
 /**

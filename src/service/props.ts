@@ -108,14 +108,15 @@ export interface GoMicroserviceProps {
   readonly partOf?: string;
   /**
    * Go release the binary was built with (decides GOMAXPROCS handling, R05).
-   * @default '1.26'
+   * @default - the image's (`ImageReference.fromHardenedGoImage`), else '1.26'
    */
   readonly goVersion?: string;
   /**
    * The `go` directive of the main module's go.mod, such as `1.23` (`HardenedGoImage.goModGoVersion`
    * reads it). Container-aware GOMAXPROCS (R05) needs Go 1.25+ here as well as in goVersion: an older
    * `go` line turns it off, so GOMAXPROCS is then set from `limits.cpu`.
-   * @default - goVersion (the module is taken to declare the toolchain's release)
+   * @default - the image's (`ImageReference.fromHardenedGoImage` carries what HardenedGoImage read), else
+   * goVersion (the module is taken to declare the toolchain's release)
    */
   readonly goModGoVersion?: string;
   /**

@@ -7,23 +7,14 @@
 import * as fs from 'fs';
 import * as YAML from 'yaml';
 import {
-  ControlPlane, crdDeprecationWarnings, customResourceDefinitions, K8S_BIN, missingBinaries, selectorString,
+  ControlPlane, crdDeprecationWarnings, customResourceDefinitions, describeWithControlPlane, K8S_BIN, selectorString,
 } from './apiserver';
 import { waitFor } from './containers';
 import { CORPUS_MATRIX, MatrixEntry, MATRIX, NEGATIVE_CONTROL, Synthesized, synthEntry } from './matrix';
 
 jest.setTimeout(600_000);
 
-const missing = missingBinaries();
-const HOW_TO_BUILD = `scripts/k8s-local/build.sh "${K8S_BIN}" (about 15 min on 2 cores; or set GOLDEN_GO_K8S_BIN to a directory built by it)`;
-if (missing.length > 0 && process.env.CI === 'true') {
-  throw new Error(`the API server suite needs ${missing.join(', ')} in ${K8S_BIN}: run ${HOW_TO_BUILD}`);
-}
-if (missing.length > 0) {
-  // eslint-disable-next-line no-console
-  console.warn(`\n*** SKIPPED: the real API server suite. ${missing.join(', ')} missing in ${K8S_BIN}.\n*** Run ${HOW_TO_BUILD}\n`);
-}
-const suite = missing.length > 0 ? describe.skip : describe;
+const suite = describeWithControlPlane();
 
 const PSS_LABELS = Object.fromEntries(['enforce', 'warn', 'audit'].map((mode) => [`pod-security.kubernetes.io/${mode}`, 'restricted']));
 const FIELD_MANAGER = 'golden-go-e2e';

@@ -26,6 +26,22 @@ export function missingBinaries(dir: string = K8S_BIN): string[] {
   });
 }
 
+/**
+ * `describe` for a suite that needs the control plane: `describe.skip` with a loud warning when the
+ * binaries are missing, an error on CI (where they must be there).
+ */
+export function describeWithControlPlane(): jest.Describe {
+  const missing = missingBinaries();
+  const howToBuild = `scripts/k8s-local/build.sh "${K8S_BIN}" (about 15 min on 2 cores; or set GOLDEN_GO_K8S_BIN to a directory built by it)`;
+  if (missing.length > 0 && process.env.CI === 'true') {
+    throw new Error(`the API server suite needs ${missing.join(', ')} in ${K8S_BIN}: run ${howToBuild}`);
+  }
+  if (missing.length === 0) return describe;
+  // eslint-disable-next-line no-console
+  console.warn(`\n*** SKIPPED: the real API server suite. ${missing.join(', ')} missing in ${K8S_BIN}.\n*** Run ${howToBuild}\n`);
+  return describe.skip;
+}
+
 export interface KubectlResult {
   readonly status: number | null;
   readonly stdout: string;

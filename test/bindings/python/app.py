@@ -1,4 +1,8 @@
 """A cdk8s app in Python using golden-go through its jsii binding (run by .ci/run)."""
+import pathlib
+import re
+import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -39,6 +43,22 @@ class PythonBindingTest(unittest.TestCase):
         dep = next(o for o in self.chart.to_json() if o["kind"] == "Deployment")
         self.assertEqual(dep["spec"]["replicas"], 1)
         self.assertIn("golden-go.dev/suppressed.R12", dep["metadata"]["annotations"])
+
+
+class ReadmeExampleTest(unittest.TestCase):
+    def test_the_readme_python_example_synthesizes_as_written(self):
+        root = pathlib.Path(__file__).resolve().parents[3]
+        # The same extraction as the TypeScript onboarding test (scripts/readme-example.js).
+        code = subprocess.run(["node", str(root / "scripts" / "readme-example.js"), str(root / "README.md"), "Python and Go", "python"],
+                              check=True, capture_output=True, text=True).stdout
+        cwd = tempfile.mkdtemp()
+        run = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        manifest = (pathlib.Path(cwd) / "dist" / "orders.k8s.yaml").read_text()
+        self.assertEqual(sorted(re.findall(r"^kind: (\w+)$", manifest, re.M)),
+                         ["Deployment", "NetworkPolicy", "PodDisruptionBudget", "Service", "ServiceAccount"])
+        self.assertIn("image: " + re.search(r'ImageReference\.parse\(\s*"([^"]+)"', code).group(1), manifest)
+        self.assertIn("golden checklist: 0 errors", run.stderr)
 
 
 if __name__ == "__main__":
