@@ -5,16 +5,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { EPOCH, localBaseImages, REPO_ROOT, sh, tmpDir, withOverrides } from './containers';
-import { GoMicroservice, GoMicroserviceProps, HardenedGoImage, HardenedGoImageProps, ImageReference } from '../../src';
+import { GoMicroservice, HardenedGoImage, ImageReference } from '../../src';
 import { DEBIAN_GLIBC } from '../../src/core/constants';
+import type { CorpusService } from '../corpus/corpus';
 
-/** What the suite needs of a corpus service (the shape of test/corpus/corpus.ts's CorpusService). */
-export interface CorpusLike {
-  readonly name: string;
-  readonly dir: string;
-  readonly image: Partial<HardenedGoImageProps>;
-  readonly service: (image: ImageReference) => GoMicroserviceProps;
-}
+/** What building and deploying need of a corpus service. */
+export type CorpusLike = Pick<CorpusService, 'name' | 'dir' | 'image' | 'service'>;
 
 export interface CorpusBuild {
   readonly image: HardenedGoImage;
