@@ -223,6 +223,49 @@ describe('variants', () => {
     expect(df).toContain("grep -Eq ' D main\\.version$' /tmp/symbols || echo \"golden-go warning: versionVariable main.version:");
   });
 
+  test('stamp and buildDateVariable: every -X is in both links and proven, failing the build naming its prop', () => {
+    const r = render({
+      sourceDateEpoch: 1700000000,
+      buildDateVariable: 'example.com/svc/internal/buildinfo.BuildDate',
+      stamp: { 'example.com/svc/internal/buildinfo.Channel': 'stable', 'example.com/lib/v2/meta.Vendor': 'acme.example/team=a' },
+    });
+    const df = r.dockerfile;
+    const x = '-X main.version=${VERSION} -X main.commit=${COMMIT} -X example.com/svc/internal/buildinfo.BuildDate=${BUILD_DATE} '
+      + '-X example.com/svc/internal/buildinfo.Channel=stable -X example.com/lib/v2/meta.Vendor=acme.example/team=a';
+    expect(df).toContain(`-ldflags "-s -w ${x}" \\\n    -o /out/app .`);
+    expect(df).toContain(`-ldflags "${x}" \\\n    -o /tmp/app.symbols .`);
+    // The date is computed in the build from the build argument, before both links.
+    expect(df).toMatch(/^ARG SOURCE_DATE_EPOCH=1700000000\n(.*\n)*RUN .*\n.*\n\s+BUILD_DATE="\$\(date -u -d "@\$\{SOURCE_DATE_EPOCH\}" \+%Y-%m-%dT%H:%M:%SZ\)" \\\n\s+&& \\\n\s+GOOS=/m);
+    for (const [prop, variable] of [
+      ['buildDateVariable', 'example.com/svc/internal/buildinfo.BuildDate'],
+      ['stamp.example.com/svc/internal/buildinfo.Channel', 'example.com/svc/internal/buildinfo.Channel'],
+      ['stamp.example.com/lib/v2/meta.Vendor', 'example.com/lib/v2/meta.Vendor'],
+    ]) {
+      expect(df).toContain(`grep -Eq ' D ${variable.replace(/\./g, '\\.')}$' /tmp/symbols || { echo "golden-go: ${prop} ${variable}: no package-level string variable`);
+    }
+    // buildah now consumes SOURCE_DATE_EPOCH (no "unused build argument" warning); buildx always gets it.
+    expect(r.buildahCommand).toEqual(expect.arrayContaining(['--build-arg', 'SOURCE_DATE_EPOCH=1700000000']));
+    expect(r.buildxCommand).toEqual(expect.arrayContaining(['--build-arg', 'SOURCE_DATE_EPOCH=1700000000']));
+  });
+
+  test('without buildDateVariable the Dockerfile does not read SOURCE_DATE_EPOCH, so buildah is not passed it (--timestamp sets the times)', () => {
+    const r = render({ sourceDateEpoch: 1700000000 });
+    expect(r.dockerfile).not.toContain('SOURCE_DATE_EPOCH');
+    expect(r.buildahCommand.filter((a) => a.startsWith('SOURCE_DATE_EPOCH='))).toEqual([]);
+    expect(r.buildahCommand).toEqual(expect.arrayContaining(['--timestamp', '1700000000']));
+    expect(r.buildxCommand).toEqual(expect.arrayContaining(['--build-arg', 'SOURCE_DATE_EPOCH=1700000000']));
+  });
+
+  test.each([
+    [{ stamp: { 'main.version': '1' } }, /^stamp\.main\.version: "main\.version" is not valid; allowed: a variable no other prop stamps \(versionVariable already sets main\.version\)/],
+    [{ buildDateVariable: 'main.commit' }, /^buildDateVariable: "main\.commit" is not valid; allowed: a variable no other prop stamps \(commitVariable already sets main\.commit\)/],
+    [{ stamp: { Version: '1' } }, /^stamp: "Version" is not valid; allowed: an import path and variable name/],
+    [{ buildDateVariable: 'date' }, /^buildDateVariable: "date" is not valid; allowed: an import path and variable name/],
+    [{ stamp: { 'main.channel': 'two words' } }, /^stamp\.main\.channel: "two words" is not valid; allowed: letters, digits/],
+  ] as Array<[Partial<HardenedGoImageProps>, RegExp]>)('stamp errors name the prop: %j', (props, error) => {
+    expect(() => render(props)).toThrow(error);
+  });
+
   test('source date epoch, version and commit flow into build args and commands', () => {
     const r = render({ sourceDateEpoch: 1700000000, version: '1.2.3', commit: 'abc123', imageName: 'registry.example.com/acme/svc', context: 'services/svc', dockerfileDir: 'dist/svc' });
     expect(r.buildArgs).toMatchObject({ VERSION: '1.2.3', COMMIT: 'abc123', SOURCE_DATE_EPOCH: '1700000000', CREATED: '2023-11-14T22:13:20Z' });

@@ -79,14 +79,25 @@ interface Resolved {
   readonly mainPackage: string;
   readonly platforms: string[];
   readonly tags: string[];
-  readonly versionVariable: string;
-  readonly commitVariable: string;
   /** The -X targets by prop, each with whether the user named it (only a named target fails the build). */
-  readonly stamps: Array<{ prop: string; variable: string; declared: boolean }>;
+  readonly stamps: Stamp[];
+  /** The RFC 3339 build date is computed from SOURCE_DATE_EPOCH before `go build` (buildDateVariable). */
+  readonly stampsBuildDate: boolean;
   readonly selfCheck: SelfCheck;
   readonly entrypoint: string[];
   readonly cmd: string[];
 }
+
+/** One `-X variable=value`: the prop that asked for it, and the value as the build shell expands it. */
+interface Stamp {
+  readonly prop: string;
+  readonly variable: string;
+  readonly value: string;
+  readonly declared: boolean;
+}
+
+/** The shell variable the build stage sets to SOURCE_DATE_EPOCH as an RFC 3339 UTC time. */
+const BUILD_DATE = 'BUILD_DATE';
 
 /** What rendering produced and noticed, as typed findings. */
 export interface ImageRenderResult {
@@ -106,7 +117,10 @@ export function renderGoImage(props: HardenedGoImageProps, suppressions: Suppres
   const dockerfileDir = props.dockerfileDir ?? context;
   const dockerfilePath = joinPath(dockerfileDir, 'Dockerfile');
   const image = `${props.imageName ?? r.name}:${props.version ?? 'dev'}`;
-  const argFlags = (flag: string) => Object.entries(buildArgs).flatMap(([k, v]) => [flag, `${k}=${v}`]);
+  const argFlags = (flag: string, args = buildArgs) => Object.entries(args).flatMap(([k, v]) => [flag, `${k}=${v}`]);
+  // buildah takes the image times from --timestamp; the SOURCE_DATE_EPOCH argument only feeds a build
+  // date, and passing it unused makes buildah warn. BuildKit reads it itself, so buildx always gets it.
+  const buildahArgs = Object.fromEntries(Object.entries(buildArgs).filter(([k]) => k !== 'SOURCE_DATE_EPOCH' || r.stampsBuildDate));
   const secret = (props.goPrivate ?? []).length > 0 ? ['--secret', `id=${props.netrcSecretId ?? 'netrc'},src=$HOME/.netrc`] : [];
 
   const buildxCommand = [
@@ -124,7 +138,7 @@ export function renderGoImage(props: HardenedGoImageProps, suppressions: Suppres
     'buildah', 'bud',
     '--file', dockerfilePath,
     '--ignorefile', joinPath(dockerfileDir, '.dockerignore'),
-    ...argFlags('--build-arg'),
+    ...argFlags('--build-arg', buildahArgs),
     ...secret,
     '--timestamp', String(props.sourceDateEpoch ?? 0),
     // The io.buildah.version label would tie the digest to the buildah release.
@@ -229,17 +243,37 @@ function resolveBuild(props: HardenedGoImageProps) {
     if (!/^[A-Za-z0-9_.!]+$/.test(t)) throw invalidValue('buildTags', t, 'build tags made of letters, digits, "_", "." and "!"');
   }
 
-  const goIdent = /^[A-Za-z0-9_./-]+\.[A-Za-z_][A-Za-z0-9_]*$/;
-  const versionVariable = props.versionVariable ?? 'main.version';
-  const commitVariable = props.commitVariable ?? 'main.commit';
-  for (const [prop, v] of [['versionVariable', versionVariable], ['commitVariable', commitVariable]]) {
-    if (!goIdent.test(v)) throw invalidValue(prop, v, 'an import path and variable name such as "main.version" or "example.com/app/internal/build.Version"');
-  }
-  const stamps = [
-    { prop: 'versionVariable', variable: versionVariable, declared: props.versionVariable !== undefined },
-    { prop: 'commitVariable', variable: commitVariable, declared: props.commitVariable !== undefined },
+  return { mainPackage, platforms, tags, ...resolveStamps(props) };
+}
+
+const GO_VARIABLE = /^[A-Za-z0-9_./-]+\.[A-Za-z_][A-Za-z0-9_]*$/;
+const GO_VARIABLE_ALLOWED = 'an import path and variable name such as "main.version" or "example.com/app/internal/build.Version"';
+
+/**
+ * Every `-X` of the build: version and commit (build arguments), the build date, and the `stamp` map.
+ * Each variable gets one value: two props naming the same variable is an error naming both.
+ */
+function resolveStamps(props: HardenedGoImageProps): { stamps: Stamp[]; stampsBuildDate: boolean } {
+  const stamps: Stamp[] = [
+    { prop: 'versionVariable', variable: props.versionVariable ?? 'main.version', value: '${VERSION}', declared: props.versionVariable !== undefined },
+    { prop: 'commitVariable', variable: props.commitVariable ?? 'main.commit', value: '${COMMIT}', declared: props.commitVariable !== undefined },
   ];
-  return { mainPackage, platforms, tags, versionVariable, commitVariable, stamps };
+  if (props.buildDateVariable !== undefined) {
+    stamps.push({ prop: 'buildDateVariable', variable: props.buildDateVariable, value: `\${${BUILD_DATE}}`, declared: true });
+  }
+  for (const [variable, value] of Object.entries(props.stamp ?? {})) {
+    // The value sits inside the double-quoted -ldflags of a RUN line: nothing the shell would expand or split.
+    checkPattern(`stamp.${variable}`, value, PATTERNS.argument, 'letters, digits and _ . , : = / @ % + - (no spaces, quotes, "$" or backslashes)');
+    stamps.push({ prop: `stamp.${variable}`, variable, value, declared: true });
+  }
+  const seen = new Map<string, string>();
+  for (const { prop, variable } of stamps) {
+    if (!GO_VARIABLE.test(variable)) throw invalidValue(prop.startsWith('stamp.') ? 'stamp' : prop, variable, GO_VARIABLE_ALLOWED);
+    const other = seen.get(variable);
+    if (other !== undefined) throw invalidValue(prop, variable, `a variable no other prop stamps (${other} already sets ${variable})`);
+    seen.set(variable, prop);
+  }
+  return { stamps, stampsBuildDate: props.buildDateVariable !== undefined };
 }
 
 /** What runs and how it is built: exec-form entrypoint and command (B14), build secret, image name and paths. */
@@ -406,8 +440,11 @@ function renderBuildStage(props: HardenedGoImageProps, r: Resolved, emit: Emit):
   emit(continued(download), 'COPY . .', '');
 
   emit('ARG VERSION=dev', 'ARG COMMIT=unknown');
+  // The date is derived in the build, so overriding the SOURCE_DATE_EPOCH build argument moves it too.
+  const buildDate = r.stampsBuildDate ? [`${BUILD_DATE}="$(date -u -d "@\${SOURCE_DATE_EPOCH}" +%Y-%m-%dT%H:%M:%SZ)"`, '&&'] : [];
+  if (r.stampsBuildDate) emit(`ARG SOURCE_DATE_EPOCH=${props.sourceDateEpoch ?? 0}`);
   const goarm = 'GOARM="${TARGETVARIANT#v}"';
-  const stamps = `-X ${r.versionVariable}=\${VERSION} -X ${r.commitVariable}=\${COMMIT}`;
+  const stamps = r.stamps.map(({ variable, value }) => `-X ${variable}=${value}`).join(' ');
   const goBuild = (ldflags: string, out: string) => [
     `GOOS="$TARGETOS" GOARCH="$TARGETARCH" ${goarm}`,
     `go build -trimpath -buildvcs=false -tags ${r.tags.join(',')}`,
@@ -421,6 +458,7 @@ function renderBuildStage(props: HardenedGoImageProps, r: Resolved, emit: Emit):
   emit(continued([
     'RUN --mount=type=cache,target=/go/pkg/mod',
     '--mount=type=cache,target=/root/.cache/go-build',
+    ...buildDate,
     first, ...rest,
     `&& ${symFirst}`, ...symRest,
     '&& go tool nm /tmp/app.symbols > /tmp/symbols && rm /tmp/app.symbols',

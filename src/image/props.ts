@@ -89,6 +89,21 @@ export interface HardenedGoImageProps {
    */
   readonly commitVariable?: string;
   /**
+   * Variable set with `-ldflags -X` to the build time in RFC 3339 UTC (`2023-11-14T22:13:20Z`), computed
+   * in the build from the `SOURCE_DATE_EPOCH` build argument (sourceDateEpoch), so it is reproducible.
+   * The build fails, naming this prop, when the variable is not in the binary.
+   * @default - no build date is stamped
+   */
+  readonly buildDateVariable?: string;
+  /**
+   * More variables to set with `-ldflags -X`: fully qualified variable → value, for example
+   * `{ 'github.com/acme/svc/internal/buildinfo.Channel': 'stable' }`; variables of other packages
+   * and of dependencies work too. The build fails, naming the variable, when one is not in the binary.
+   * Values: letters, digits and `_ . , : = / @ % + -`.
+   * @default - none
+   */
+  readonly stamp?: Record<string, string>;
+  /**
    * Version stamped into the binary and the labels (the `VERSION` build argument default).
    * @default 'dev'
    */

@@ -3,14 +3,14 @@
 // the release the configuration targets. Pass: every object is accepted without a warning, the Deployment's
 // ReplicaSet gets its Pods admitted, the PodDisruptionBudget and the HorizontalPodAutoscaler select them, and
 // every object's metadata.namespace agrees with its kind's scope in the server's discovery. The negative
-// control's Pods must be refused.
+// control's Pods must be refused. The corpus of real services (issue 12, test/corpus) runs the same checks.
 import * as fs from 'fs';
 import * as YAML from 'yaml';
 import {
   ControlPlane, crdDeprecationWarnings, customResourceDefinitions, describeWithControlPlane, K8S_BIN, selectorString,
 } from './apiserver';
 import { waitFor } from './containers';
-import { MatrixEntry, MATRIX, NEGATIVE_CONTROL, Synthesized, synthEntry } from './matrix';
+import { CORPUS_MATRIX, MatrixEntry, MATRIX, NEGATIVE_CONTROL, Synthesized, synthEntry } from './matrix';
 
 jest.setTimeout(600_000);
 
@@ -29,6 +29,7 @@ function load(entry: MatrixEntry): Loaded {
   const objects = s.files.flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS()));
   return { ...s, objects };
 }
+const ENTRIES = [...MATRIX, ...CORPUS_MATRIX];
 
 const ofKind = (s: Loaded, kind: string) => s.objects.filter((o) => o.kind === kind);
 
@@ -70,10 +71,10 @@ function replicaSetsOf(cp: ControlPlane, deployment: any): any[] {
   return all.filter((rs) => (rs.metadata.ownerReferences ?? []).some((o: any) => o.kind === 'Deployment' && o.uid === live.metadata.uid));
 }
 
-const versions = [...new Set([...MATRIX, NEGATIVE_CONTROL].map((e) => e.kubernetesVersion))].sort();
+const versions = [...new Set([...ENTRIES, NEGATIVE_CONTROL].map((e) => e.kubernetesVersion))].sort();
 
 suite.each(versions)('real kube-apiserver emulating Kubernetes %s', (version) => {
-  const entries = MATRIX.filter((e) => e.kubernetesVersion === version);
+  const entries = ENTRIES.filter((e) => e.kubernetesVersion === version);
   const withNegative = NEGATIVE_CONTROL.kubernetesVersion === version ? [...entries, NEGATIVE_CONTROL] : entries;
   let cp: ControlPlane;
   let loaded: Map<string, Loaded>;

@@ -10,6 +10,7 @@ import {
   BaseImage, EgressProtocol, GoMicroservice, GoMicroserviceProps, HardenedGoImage, ImageReference, ImageSignaturePolicy,
   ImageSigner, Monitoring, NetworkEgress, PolicyEngine, ServiceProbes, SignatureFormat,
 } from '../../src';
+import { CORPUS, CorpusService } from '../corpus/corpus';
 
 /** A synthesized configuration: its YAML files and the Kubernetes release it targets. */
 export interface Synthesized {
@@ -26,6 +27,8 @@ export interface MatrixEntry {
   readonly name: string;
   readonly kubernetesVersion: string;
   readonly build: (app: App) => void;
+  /** The namespace its namespaced objects live in (default MATRIX_NAMESPACE). */
+  readonly namespace?: string;
 }
 
 const REPOSITORY = 'registry.example.com/golden-go/hello-service';
@@ -105,6 +108,18 @@ export const MATRIX: MatrixEntry[] = [
   policy(PolicyEngine.GATEKEEPER_RATIFY, ImageSigner.publicKey(PUBLIC_KEY), SignatureFormat.LEGACY),
 ];
 
+/** A corpus service (issue 12, test/corpus) as its props describe it, at the Kubernetes release it targets. */
+function corpusEntry(svc: CorpusService): MatrixEntry {
+  const corpusImage = ImageReference.fromDigest(`registry.example.com/golden-go/${svc.name}`, `sha256:${'5e'.repeat(32)}`, '1.0.0');
+  const build = (app: App) => new GoMicroservice(new Chart(app, 'chart', { disableResourceNameHashes: true }), svc.name, svc.service(corpusImage));
+  const probe = build(new App());
+  const namespace = Chart.of(probe).toJson().find((o) => o.kind === 'Deployment').metadata.namespace;
+  return { name: `corpus: ${svc.name}`, kubernetesVersion: probe.kubernetesVersion, namespace, build };
+}
+
+/** The six real services of examples/services, props only: held to the same checks as the matrix. */
+export const CORPUS_MATRIX: MatrixEntry[] = CORPUS.map(corpusEntry);
+
 /**
  * The negative control: a plain cdk8s-plus-27 Deployment + Service with a privileged container, as a
  * user without golden-go might write it. Every checker must flag it and the API server must refuse its Pods.
@@ -141,5 +156,5 @@ export function synthToDir(name: string, build: (app: App) => void): { dir: stri
 /** Synthesizes a matrix entry (see `synthToDir`). */
 export function synthEntry(entry: MatrixEntry): Synthesized {
   const { dir, files } = synthToDir(entry.name, entry.build);
-  return { name: entry.name, dir, files, kubernetesVersion: entry.kubernetesVersion, namespace: MATRIX_NAMESPACE };
+  return { name: entry.name, dir, files, kubernetesVersion: entry.kubernetesVersion, namespace: entry.namespace ?? MATRIX_NAMESPACE };
 }
