@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { checkov, kubeconform, kubeScore, objectsIn, podTemplatesIn, pssCheck, testWith } from './checkers';
 import { tmpDir } from './containers';
-import { MATRIX, MatrixEntry, NEGATIVE_CONTROL, Synthesized, synthEntry } from './matrix';
+import { CORPUS_MATRIX, MATRIX, MatrixEntry, NEGATIVE_CONTROL, Synthesized, synthEntry } from './matrix';
 
 jest.setTimeout(600_000);
 
@@ -22,7 +22,7 @@ function synth(entry: MatrixEntry): Synthesized {
   if (!synthesized.has(entry.name)) synthesized.set(entry.name, synthEntry(entry));
   return synthesized.get(entry.name)!;
 }
-const entries = MATRIX.map((e): [string, MatrixEntry] => [e.name, e]);
+const entries = [...MATRIX, ...CORPUS_MATRIX].map((e): [string, MatrixEntry] => [e.name, e]);
 const once = <T>(f: () => T): (() => T) => {
   let v: T | undefined;
   return () => (v ??= f());
