@@ -90,7 +90,7 @@ export const CORPUS: CorpusService[] = [
   {
     name: 'cobrasvc',
     dir: path.join(ROOT, 'cobrasvc'),
-    image: { selfCheck: SelfCheck.run(['version']), versionVariable: `${BUILDINFO}.Version`, commitVariable: `${BUILDINFO}.Commit` },
+    image: { selfCheck: SelfCheck.run(['version']), versionVariable: `${BUILDINFO}.Version`, commitVariable: `${BUILDINFO}.Commit`, buildDateVariable: `${BUILDINFO}.BuildDate` },
     // `serve --port=8080`; go.mod says go 1.23, so GOMAXPROCS comes from limits.cpu (R05).
     service: (image) => ({
       ...deployed('cobrasvc', image, new GoApp({
