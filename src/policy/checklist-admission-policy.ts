@@ -135,11 +135,15 @@ export class ChecklistAdmissionPolicy extends Construct {
     if (other) throw new Error(`ChecklistAdmissionPolicy: the app already has one (${other.node.path}); it is one per app: choose its namespaces, actions and rules there`);
     const groups: Array<[string, RuleSeverity, AdmissionAction[]]> = [[name, RuleSeverity.ERROR, actions], [`${name}-warnings`, RuleSeverity.WARNING, warningActions]];
     for (const [policyName, severity, policyActions] of groups) {
-      const mine = rules.filter((r) => r.severity === severity);
+      // A rule's part at the other severity (R02's shared endpoint is a warning of an error rule) goes where its severity does.
+      const mine = rules.flatMap((r) => [
+        ...(r.severity === severity ? [validation(r, r.cel.expression(kubernetesVersion), `${r.title}. Fix: ${r.remediation}`)] : []),
+        ...(r.cel.override?.severity === severity ? [validation(r, r.cel.override.expression, r.cel.override.message)] : []),
+      ]);
       if (mine.length === 0) continue;
       const objectId = severity === RuleSeverity.ERROR ? '' : 'Warnings';
       this.policies.push(clusterScopedObject(this, `ValidatingAdmissionPolicy${objectId}`, {
-        apiVersion: API_VERSION, kind: 'ValidatingAdmissionPolicy', metadata: { name: policyName, labels: LABELS }, spec: policySpec(mine, kubernetesVersion),
+        apiVersion: API_VERSION, kind: 'ValidatingAdmissionPolicy', metadata: { name: policyName, labels: LABELS }, spec: policySpec(mine),
       } as any));
       this.bindings.push(clusterScopedObject(this, `ValidatingAdmissionPolicyBinding${objectId}`, {
         apiVersion: API_VERSION,
@@ -192,7 +196,7 @@ function sameSuppressions(a: string, b: string): string {
   return `${of(a)}.all(k, !k.startsWith(${celString(SUPPRESSION_ANNOTATION_PREFIX)}) || (k in ${of(b)} && ${of(b)}[k] == ${of(a)}[k]))`;
 }
 
-function policySpec(rules: Array<EnforceableRule>, kubernetesVersion: string): any {
+function policySpec(validations: any[]): any {
   return {
     failurePolicy: 'Fail',
     matchConstraints: {
@@ -209,16 +213,17 @@ function policySpec(rules: Array<EnforceableRule>, kubernetesVersion: string): a
       },
     ],
     variables: CEL_VARIABLES,
-    validations: rules.map((r) => validation(r, kubernetesVersion)),
+    validations,
   };
 }
 
-function validation(rule: EnforceableRule, kubernetesVersion: string): any {
+/** A rule's CEL (`RuleCel.expression` or its `override` part) as a validation that names the rule and says `what` (its fix too). */
+function validation(rule: EnforceableRule, expression: string, what: string): any {
   const applies = `object.kind in [${rule.cel.kinds.map(celString).join(', ')}]`;
   const suppressed = rule.neverSuppressible ? 'false' : `${annotation('object', `${SUPPRESSION_ANNOTATION_PREFIX}${rule.id}`)}.hasValue()`;
-  const text = `${rule.title}. Fix: ${rule.remediation} (suppress with the annotation ${SUPPRESSION_ANNOTATION_PREFIX}${rule.id}: <reason>)`;
+  const text = `${what} (suppress with the annotation ${SUPPRESSION_ANNOTATION_PREFIX}${rule.id}: <reason>)`;
   return {
-    expression: `!(${applies}) || ${suppressed} || (${rule.cel.expression(kubernetesVersion)})`,
+    expression: `!(${applies}) || ${suppressed} || (${expression})`,
     // The object's name makes each warning of a many-object apply point at its object.
     messageExpression: `${celString(`[${rule.id}] `)} + object.kind + ' ' + request.namespace + '/' + object.metadata.name + ${celString(`: ${text}`)}`,
     message: `[${rule.id}] ${text}`,
