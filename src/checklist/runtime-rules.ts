@@ -568,7 +568,7 @@ const R04_CEL = eachContainer(`${envValues('GOMEMLIMIT')}.all(v, v == 'off' || (
   + ` && (${goMemLimitCel} || ${envValues('GOGC')}.all(v, !${GOGC_OFF}))`);
 
 // Its warnings: no GOMEMLIMIT for a memory limit, a GOGC Go ignores, GODEBUG madvdontneed=0.
-const R04_WARNING_CEL = eachContainer(`(${hasEnv('c', 'GOMEMLIMIT', ' && has(e.value)')} || !${memLimit}.hasValue() || ${hasEnv('c', 'AUTOMEMLIMIT')} || ${hasEnv('c', 'GOMEMLIMIT', ' && has(e.valueFrom)')})`
+const R04_WARNING_CEL = eachContainer(`(!${memLimit}.hasValue() || ${hasEnv('c', 'AUTOMEMLIMIT')} || ${hasEnv('c', 'GOMEMLIMIT', ' && (has(e.value) || has(e.valueFrom))')})`
   + ` && ${envValues('GOGC')}.all(v, ${GOGC_OFF} || v.matches('^[0-9]+$'))`
   + ` && ${envValues('GODEBUG')}.all(v, ${madvCel('v')})`);
 

@@ -33,14 +33,15 @@ export interface ChecklistAdmissionPolicyProps {
    */
   readonly name?: string;
   /**
-   * What the API server does on a violation of an error rule (severity ERROR: the rules that fail a synth).
+   * What the API server does on an error: a violation of a rule of severity ERROR, or of the part of a
+   * warning rule that fails a synth (R12's HPA minReplicas below 2).
    * Deny and Warn cannot be combined (the API server refuses the binding).
    * @default [AdmissionAction.DENY]
    */
   readonly actions?: AdmissionAction[];
   /**
-   * What the API server does on a violation of a warning rule (severity WARNING: reported at synth, never
-   * failing it), such as R14 for a service that records no signer.
+   * What the API server does on a warning: a violation of a rule of severity WARNING, or of the part of an
+   * error rule that synth only warns of (R02's shared probe endpoint), such as R14 for a service that records no signer.
    * @default [AdmissionAction.WARN]
    */
   readonly warningActions?: AdmissionAction[];
@@ -110,7 +111,10 @@ export class ChecklistAdmissionPolicy extends Construct {
     });
   }
 
-  /** The ValidatingAdmissionPolicies: `<name>` for the error rules, `<name>-warnings` for the warning rules (each when it has rules). */
+  /**
+   * The ValidatingAdmissionPolicies: `<name>` for the errors, `<name>-warnings` for the warnings (each when it has
+   * validations). A rule is in the policy of its severity; its part at the other severity is in the other one.
+   */
   public readonly policies: ApiObject[] = [];
   /** Their ValidatingAdmissionPolicyBindings, named as the policies. */
   public readonly bindings: ApiObject[] = [];

@@ -2,11 +2,12 @@
 // ValidatingAdmissionPolicies are installed on a real kube-apiserver three times, bound to three
 // namespaces: every rule denies, every rule warns, and the defaults (error rules deny, warning rules
 // warn). Every workload fixture of the rule tests, and more variants on the edges of the expressions,
-// is created with a server-side dry run in the first two. Pass: the TypeScript rule (checkManifests)
+// is created with a server-side dry run in each. Pass: the TypeScript rule (checkManifests)
 // and the API server agree on each: a violation of an enforced rule is denied with its rule id and
-// warned as exactly the rules the TypeScript check finds; fixed objects, suppressed violations,
-// controller-made Pods and objects that predate the policy pass; every configuration of the CI matrix
-// is admitted under the defaults. One control plane for the file; one kubectl call per batch.
+// warned as exactly the rules the TypeScript check finds, and under the defaults an object is denied
+// exactly when the check finds an error (each finding at its own severity), else warned of its
+// warnings; fixed objects, suppressed violations, controller-made Pods and objects that predate the
+// policy pass; every configuration of the CI matrix is admitted under the defaults. One control plane for the file; one kubectl call per batch.
 import * as fs from 'fs';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
