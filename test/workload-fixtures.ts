@@ -74,6 +74,11 @@ export const WORKLOAD_FIXTURES: WorkloadFixture[] = [
   fixture('R07', (_o, _d, pod) => { pod.spec.automountServiceAccountToken = true; }, 'service account token'),
   fixture('R08', (_o, _d, pod) => { pod.spec.securityContext.sysctls = [{ name: 'vm.swappiness', value: '0' }]; }),
   fixture('R08', (_o, _d, pod) => { pod.spec.securityContext.sysctls = [{ name: 'net/core/somaxconn', value: '1024' }]; }, 'unsafe, slash form'),
+  // Opted in: a warning (the kubelets must allow it), no longer an error.
+  fixture('R08', (_o, _d, pod) => {
+    pod.metadata.annotations['golden-go.dev/unsafe-sysctls'] = 'net.core.somaxconn';
+    pod.spec.securityContext.sysctls = [{ name: 'net/core/somaxconn', value: '1024' }];
+  }, 'unsafe, opted in'),
   fixture('R09', (_o, _d, _p, c) => setEnv(c, 'TZ', 'Mars/Base_One')),
   fixture('R10', (_o, _d, _p, c) => { delete c.terminationMessagePolicy; }),
   // The program declares it reads NO_COLOR and is not given it (without NO_COLOR in the list, it needs none).

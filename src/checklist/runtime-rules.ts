@@ -3,10 +3,13 @@ import { Report, RuleDefinition, RuleSeverity as S, RuleTarget as T, Violation }
 import { ContainerModel, PodModel, selects, WorkloadModel, WORKLOADS } from './workload-model';
 import { PINNED_REFERENCE, SECRET_NAME } from '../core/constants';
 import { quantityToBytes } from '../core/quantity';
+import { NAMESPACED_EXACT, NAMESPACED_PREFIXES, SYSCTL_NAME } from '../core/sysctl-names';
 import { SysctlClass, Sysctls } from '../core/sysctls';
 
 /** Pod annotation listing the golden settings (LOG_LEVEL, NO_COLOR, …) the program reads, when declared. */
 export const APP_READS_ANNOTATION = 'golden-go.dev/app-reads';
+/** Pod annotation listing the unsafe sysctls the pod opted into (R08 then warns instead of failing). */
+const UNSAFE_SYSCTLS_ANNOTATION = 'golden-go.dev/unsafe-sysctls';
 
 const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod']);
 const K8S_UNIT = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E|m)$/;
@@ -337,7 +340,7 @@ function r07(m: WorkloadModel, report: Report): void {
 function r08(m: WorkloadModel, report: Report): void {
   for (const pod of m.pods) {
     const field = podSpec(pod, 'securityContext.sysctls');
-    const optedIn = new Set(String(pod.podMeta.annotations?.['golden-go.dev/unsafe-sysctls'] ?? '').split(',').filter(Boolean));
+    const optedIn = new Set(String(pod.podMeta.annotations?.[UNSAFE_SYSCTLS_ANNOTATION] ?? '').split(',').filter(Boolean));
     for (const s of pod.spec.securityContext?.sysctls ?? []) {
       let name: string;
       try {
@@ -500,8 +503,8 @@ export interface RuleCel {
 /** A part of a rule judged at a severity other than the rule's. */
 export interface RuleCelPart {
   readonly severity: S;
-  /** CEL that is true when the object passes this part, over `object` and CEL_VARIABLES. */
-  readonly expression: string;
+  /** CEL that is true when the object passes this part, over `object` and CEL_VARIABLES, for a target release. */
+  readonly expression: (kubernetesVersion: string) => string;
   /** What the part finds and its fix. */
   readonly message: string;
 }
@@ -600,8 +603,15 @@ const R07_CEL = 'variables.podSpec.?automountServiceAccountToken.orValue(true) =
 
 /** CEL of `Sysctls.normalize` (the slash form swaps "." and "/"); invalid names are in no safe set. */
 const sysctlName = "(s.name.contains('/') ? s.name.replace('.', '|').replace('/', '.').replace('|', '/') : s.name)";
-const r08Cel = (kubernetesVersion: string) => `variables.podSc.?sysctls.orValue([]).all(s, ${sysctlName} in [${Sysctls.safeNames(kubernetesVersion).map(celString).join(', ')}]`
-  + ` && !(variables.podSpec.?hostNetwork.orValue(false) && ${sysctlName}.startsWith('net.')))`;
+const celList = (items: string[]) => `[${items.map(celString).join(', ')}]`;
+const hostNetworkNet = `(variables.podSpec.?hostNetwork.orValue(false) && ${sysctlName}.startsWith('net.'))`;
+const isSafe = (kubernetesVersion: string) => `${sysctlName} in ${celList(Sysctls.safeNames(kubernetesVersion))}`;
+/** A valid namespaced sysctl the pod opted into (the golden-go.dev/unsafe-sysctls annotation): a warning when unsafe. */
+const optedInNamespaced = `(s.name.matches(${celString(SYSCTL_NAME.source)}) && ${sysctlName} in variables.podMeta.?annotations[?${celString(UNSAFE_SYSCTLS_ANNOTATION)}].orValue('').split(',')`
+  + ` && (${sysctlName} in ${celList(NAMESPACED_EXACT)} || ${celList(NAMESPACED_PREFIXES)}.exists(p, ${sysctlName}.startsWith(p))))`;
+const eachSysctl = (body: string) => `variables.podSc.?sysctls.orValue([]).all(s, ${body})`;
+const r08Cel = (kubernetesVersion: string) => eachSysctl(`!${hostNetworkNet} && (${isSafe(kubernetesVersion)} || ${optedInNamespaced})`);
+const r08WarningCel = (kubernetesVersion: string) => eachSysctl(`${hostNetworkNet} || ${isSafe(kubernetesVersion)} || !${optedInNamespaced}`);
 
 const maxUnavailable = 'object.spec.?strategy.?rollingUpdate.?maxUnavailable';
 // An HPA's minReplicas is the error part of R12 (R12_ERROR_CEL).
@@ -627,7 +637,9 @@ const R11_CEL = eachContainer("c.?ports.orValue([]).exists(p, p.?name.orValue(''
 type CelOptions = Partial<Pick<RuleCel, 'kinds' | 'partial' | 'override'>>;
 const cel = (expression: string | ((kubernetesVersion: string) => string), more: CelOptions = {}): RuleCel =>
   ({ ...more, kinds: more.kinds ?? CEL_WORKLOAD_KINDS, expression: typeof expression === 'string' ? () => expression : expression });
-const warningPart = (expression: string, message: string): RuleCelPart => ({ severity: S.WARNING, expression, message });
+const part = (severity: S, expression: string | ((kubernetesVersion: string) => string), message: string): RuleCelPart =>
+  ({ severity, expression: typeof expression === 'string' ? () => expression : expression, message });
+const warningPart = (expression: string | ((kubernetesVersion: string) => string), message: string) => part(S.WARNING, expression, message);
 const notExpressible = (why: string) => ({ notExpressible: why });
 
 type Meta = Omit<RuleDefinition, 'id' | 'image' | 'workload'>;
@@ -692,7 +704,9 @@ export const RUNTIME_RULES: RuntimeRuleDefinition[] = [
     id: 'R08',
     ...meta('sysctls that can work', E, 'Node-level sysctls (vm.*, fs.*) are rejected by the kubelet; unsafe ones need kubelet flags; net.* with hostNetwork is invalid. Correction of seed 004 ch.5 (vm.swappiness, somaxconn, tcp_tw_reuse).', 'seed 004 ch.5', 'Only sysctls in the safe set of the target release, or explicitly allowed unsafe ones; node-level ones on the node.'),
     workload: r08,
-    cel: cel(r08Cel),
+    cel: cel(r08Cel, {
+      override: warningPart(r08WarningCel, 'an unsafe namespaced sysctl the pod opted into (golden-go.dev/unsafe-sysctls): pods only start on nodes whose kubelet allows it, in a PSA-privileged namespace. Fix: make sure every kubelet runs with --allowed-unsafe-sysctls for it, or drop it'),
+    }),
   },
   {
     id: 'R09',
@@ -718,7 +732,7 @@ export const RUNTIME_RULES: RuntimeRuleDefinition[] = [
     workload: r12,
     cel: cel(R12_CEL, {
       kinds: ['Deployment', 'StatefulSet', 'HorizontalPodAutoscaler'],
-      override: { severity: E, expression: R12_ERROR_CEL, message: 'the HorizontalPodAutoscaler can scale the service down to a single pod. Fix: minReplicas of at least 2' },
+      override: part(E, R12_ERROR_CEL, 'the HorizontalPodAutoscaler can scale the service down to a single pod. Fix: minReplicas of at least 2'),
       partial: 'replicas ≥ 2 and "a PodDisruptionBudget selects the pods" are not enforced: an admission request holds one object, the HPA that may own the replica count and the PDB are others (and the server defaults an absent replicas to 1 before admission)',
     }),
   },

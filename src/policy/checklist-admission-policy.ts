@@ -142,7 +142,7 @@ export class ChecklistAdmissionPolicy extends Construct {
       // A rule's part at the other severity (R02's shared endpoint is a warning of an error rule) goes where its severity does.
       const mine = rules.flatMap((r) => [
         ...(r.severity === severity ? [validation(r, r.cel.expression(kubernetesVersion), `${r.title}. Fix: ${r.remediation}`)] : []),
-        ...(r.cel.override?.severity === severity ? [validation(r, r.cel.override.expression, r.cel.override.message)] : []),
+        ...(r.cel.override?.severity === severity ? [validation(r, r.cel.override.expression(kubernetesVersion), r.cel.override.message)] : []),
       ]);
       if (mine.length === 0) continue;
       const objectId = severity === RuleSeverity.ERROR ? '' : 'Warnings';
