@@ -2,7 +2,7 @@
 // agrees with the rules is test/e2e/admission-policy.e2e.test.ts.
 import { App, Chart, Testing } from 'cdk8s';
 import { AdmissionAction, ChecklistAdmissionPolicy, ChecklistAdmissionPolicyProps, ChecklistRules, RuleSeverity } from '../src';
-import { RUNTIME_RULES } from '../src/checklist/runtime-rules';
+import { RuleCel, RUNTIME_RULES } from '../src/checklist/runtime-rules';
 
 const synth = (props: ChecklistAdmissionPolicyProps = {}) => {
   const chart = Testing.chart();
@@ -17,7 +17,8 @@ test('every workload rule is either enforced by CEL or listed with the reason it
   const notAtAll = unenforceable.filter((u) => !u.reason.startsWith('in part: ')).map((u) => u.ruleId);
   expect([...ChecklistAdmissionPolicy.enforceableRuleIds(), ...notAtAll].sort()).toEqual(workloadIds);
   expect(notAtAll).toEqual(['R09', 'R13', 'R17']);
-  expect(unenforceable.map((u) => u.ruleId)).toEqual(['R09', 'R12', 'R13', 'R17']);
+  expect(unenforceable.map((u) => u.ruleId)).toEqual(['R09', 'R11', 'R12', 'R13', 'R17']);
+  expect(unenforceable.find((u) => u.ruleId === 'R11')!.reason).toMatch(/^in part: a ServiceMonitor/);
   for (const u of unenforceable) expect(u.reason.length).toBeGreaterThan(40);
 });
 
@@ -38,19 +39,37 @@ test('defaults: error rules deny, warning rules warn, every namespace but the sy
   // Cluster-scoped: no namespace even inside a chart that has one.
   expect(objs.every((o) => o.metadata.namespace === undefined)).toBe(true);
   const ids = (p: any) => p.spec.validations.map((v: any) => /^\[(R\d\d)\]/.exec(v.message)![1]);
-  expect([...ids(policies[0]), ...ids(policies[1])].sort()).toEqual(ChecklistAdmissionPolicy.enforceableRuleIds());
-  const severity = (id: string) => ChecklistRules.get(id).severity;
-  expect(ids(policies[0]).every((id: string) => severity(id) === RuleSeverity.ERROR)).toBe(true);
-  expect(ids(policies[1]).every((id: string) => severity(id) === RuleSeverity.WARNING)).toBe(true);
+  expect([...new Set([...ids(policies[0]), ...ids(policies[1])])].sort()).toEqual(ChecklistAdmissionPolicy.enforceableRuleIds());
+  // Each rule in the policy of its severity, and its part at the other severity (RuleCel.override) in the other one.
+  const inPolicy = (severity: RuleSeverity) => RUNTIME_RULES.filter((r) => 'kinds' in r.cel && (r.severity === severity || r.cel.override?.severity === severity)).map((r) => r.id);
+  expect(ids(policies[0])).toEqual(inPolicy(RuleSeverity.ERROR));
+  expect(ids(policies[1])).toEqual(inPolicy(RuleSeverity.WARNING));
+  expect(ids(policies[1])).toEqual(expect.arrayContaining(['R02', 'R04', 'R06', 'R08']));
+});
+
+test('a part judged at the other severity names its rule, what it finds and its fix, and honours the suppression', () => {
+  const [errors, warnings] = ofKind(synth(), 'ValidatingAdmissionPolicy');
+  const r02 = warnings.spec.validations.find((v: any) => v.message.startsWith('[R02] '));
+  expect(r02.message).toMatch(/^\[R02\] readiness and liveness probe the same endpoint .*Fix: give liveness its own check/);
+  expect(r02.expression).toContain('object.metadata.?annotations[?"golden-go.dev/suppressed.R02"].hasValue()');
+  // The error policy's R02 judges the missing probes only.
+  expect(errors.spec.validations.find((v: any) => v.message.startsWith('[R02] ')).expression).not.toContain('livenessProbe.httpGet');
+  const r12 = errors.spec.validations.find((v: any) => v.message.startsWith('[R12] '));
+  expect(r12.message).toMatch(/^\[R12\] the HorizontalPodAutoscaler can scale .*Fix: minReplicas of at least 2/);
 });
 
 test('each validation honours the suppression annotation and names its rule and fix', () => {
-  const [errors] = ofKind(synth(), 'ValidatingAdmissionPolicy');
-  for (const v of errors.spec.validations) {
-    const id = /^\[(R\d\d)\]/.exec(v.message)![1];
-    expect(v.expression).toContain(`object.metadata.?annotations[?"golden-go.dev/suppressed.${id}"].hasValue()`);
-    expect(v.message).toContain(`Fix: ${ChecklistRules.get(id).remediation}`);
-    expect(v.messageExpression).toContain(`"[${id}] "`);
+  for (const policy of ofKind(synth(), 'ValidatingAdmissionPolicy')) {
+    for (const v of policy.spec.validations) {
+      const id = /^\[(R\d\d)\]/.exec(v.message)![1];
+      const rule = RUNTIME_RULES.find((r) => r.id === id)!;
+      expect(v.expression).toContain(`object.metadata.?annotations[?"golden-go.dev/suppressed.${id}"].hasValue()`);
+      // The rule's own validation says its title and remediation; its part at the other severity says what it finds and its fix.
+      const ownPolicy = policy.metadata.name.endsWith('-warnings') === (rule.severity === RuleSeverity.WARNING);
+      const what = ownPolicy ? `${rule.title}. Fix: ${rule.remediation}` : (rule.cel as RuleCel).override!.message;
+      expect(v.message).toContain(`[${id}] ${what} (suppress with the annotation golden-go.dev/suppressed.${id}: <reason>)`);
+      expect(v.messageExpression).toContain(`"[${id}] "`);
+    }
   }
 });
 

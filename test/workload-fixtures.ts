@@ -54,10 +54,16 @@ export const WORKLOAD_FIXTURES: WorkloadFixture[] = [
   fixture('R01', (_o, _d, _p, c) => { c.image = 'registry.example.com/acme/svc:1.0.0'; }, 'tag only'),
   fixture('R02', (_o, _d, _p, c) => { delete c.livenessProbe; }),
   fixture('R02', (_o, _d, _p, c) => { c.livenessProbe.httpGet = { ...c.readinessProbe.httpGet }; }, 'liveness probes the readiness endpoint'),
+  // A query string does not make another endpoint: /healthz?live and /healthz are one handler.
+  fixture('R02', (_o, _d, _p, c) => { c.readinessProbe.httpGet = { ...c.livenessProbe.httpGet }; c.livenessProbe.httpGet.path = '/healthz?live'; }, 'shared /healthz with a query string'),
   fixture('R03', (_o, _d, _p, c) => { delete c.resources.requests.memory; }),
   fixture('R04', (_o, _d, _p, c) => setEnv(c, 'GOMEMLIMIT', '230Mi')),
   fixture('R04', (_o, _d, _p, c) => setEnv(c, 'GOMEMLIMIT', '300MiB'), 'above the memory limit'),
   fixture('R04', (_o, _d, _p, c) => { c.env = c.env.filter((e: any) => e.name !== 'GOMEMLIMIT'); }, 'none for the memory limit'),
+  fixture('R04', (_o, _d, _p, c) => { c.env = [...c.env.filter((e: any) => e.name !== 'GOMEMLIMIT'), { name: 'GOGC', value: 'off' }]; }, 'GOGC=off without GOMEMLIMIT'),
+  fixture('R04', (_o, _d, _p, c) => { setEnv(c, 'GOMEMLIMIT', 'off'); setEnv(c, 'GOGC', '-1'); }, 'GOGC negative with GOMEMLIMIT off'),
+  fixture('R04', (_o, _d, _p, c) => setEnv(c, 'GOGC', '50%'), 'GOGC Go cannot parse'),
+  fixture('R04', (_o, _d, _p, c) => setEnv(c, 'GODEBUG', 'http2client=0, madvdontneed=0'), 'GODEBUG madvdontneed=0'),
   fixture('R05', (_o, _d, _p, c) => setEnv(c, 'GOMAXPROCS', '4')),
   fixture('R06', (_o, _d, pod) => { pod.spec.terminationGracePeriodSeconds = 10; }),
   fixture('R06', (_o, _d, _p, c) => setEnv(c, 'SHUTDOWN_DRAIN_TIMEOUT', '0.5m'), 'drain in minutes beyond the grace period'),
@@ -68,10 +74,26 @@ export const WORKLOAD_FIXTURES: WorkloadFixture[] = [
   fixture('R07', (_o, _d, pod) => { pod.spec.automountServiceAccountToken = true; }, 'service account token'),
   fixture('R08', (_o, _d, pod) => { pod.spec.securityContext.sysctls = [{ name: 'vm.swappiness', value: '0' }]; }),
   fixture('R08', (_o, _d, pod) => { pod.spec.securityContext.sysctls = [{ name: 'net/core/somaxconn', value: '1024' }]; }, 'unsafe, slash form'),
+  // Opted in: a warning (the kubelets must allow it), no longer an error.
+  fixture('R08', (_o, _d, pod) => {
+    pod.metadata.annotations['golden-go.dev/unsafe-sysctls'] = 'net.core.somaxconn';
+    pod.spec.securityContext.sysctls = [{ name: 'net/core/somaxconn', value: '1024' }];
+  }, 'unsafe, opted in'),
   fixture('R09', (_o, _d, _p, c) => setEnv(c, 'TZ', 'Mars/Base_One')),
   fixture('R10', (_o, _d, _p, c) => { delete c.terminationMessagePolicy; }),
+  // The program declares it reads NO_COLOR and is not given it (without NO_COLOR in the list, it needs none).
+  fixture('R10', (_o, _d, pod, c) => {
+    pod.metadata.annotations['golden-go.dev/app-reads'] = 'LOG_LEVEL,NO_COLOR';
+    c.env = c.env.filter((e: any) => e.name !== 'NO_COLOR');
+  }, 'app-reads lists NO_COLOR, none set'),
   // The scrape annotations then name a port the container does not have (metrics on the service port pass R11).
   fixture('R11', (_o, _d, _p, c) => { c.ports = c.ports.filter((p: any) => p.name !== 'metrics'); }),
+  // Metrics on the service port: the annotations name a container port but do not ask for a scrape.
+  fixture('R11', (_o, _d, pod, c) => {
+    c.ports = c.ports.filter((p: any) => p.name !== 'metrics');
+    pod.metadata.annotations['prometheus.io/port'] = '8080';
+    pod.metadata.annotations['prometheus.io/scrape'] = 'false';
+  }, 'scrape annotations on the service port, scrape false'),
   fixture('R12', (_o, dep) => { dep.spec.replicas = 1; }),
   fixture('R12', (_o, dep) => { dep.spec.strategy = { type: 'Recreate' }; }, 'Recreate strategy'),
   fixture('R13', (objs) => { objs.find((o) => o.kind === 'NetworkPolicy').spec.podSelector.matchLabels = { 'app.kubernetes.io/instance': 'other' }; }),

@@ -3,10 +3,13 @@ import { Report, RuleDefinition, RuleSeverity as S, RuleTarget as T, Violation }
 import { ContainerModel, PodModel, selects, WorkloadModel, WORKLOADS } from './workload-model';
 import { PINNED_REFERENCE, SECRET_NAME } from '../core/constants';
 import { quantityToBytes } from '../core/quantity';
+import { NAMESPACED_EXACT, NAMESPACED_PREFIXES, SYSCTL_NAME } from '../core/sysctl-names';
 import { SysctlClass, Sysctls } from '../core/sysctls';
 
 /** Pod annotation listing the golden settings (LOG_LEVEL, NO_COLOR, …) the program reads, when declared. */
 export const APP_READS_ANNOTATION = 'golden-go.dev/app-reads';
+/** Pod annotation listing the unsafe sysctls the pod opted into (R08 then warns instead of failing). */
+const UNSAFE_SYSCTLS_ANNOTATION = 'golden-go.dev/unsafe-sysctls';
 
 const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod']);
 const K8S_UNIT = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E|m)$/;
@@ -276,6 +279,9 @@ function r05(m: WorkloadModel, report: Report): void {
   }
 }
 
+/** Images without a shell or coreutils, where `exec sleep` in a hook fails. */
+const SHELL_LESS_IMAGE = /distroless|chainguard|scratch/;
+
 function r06(m: WorkloadModel, report: Report): void {
   for (const pod of m.pods) {
     const grace = pod.spec.terminationGracePeriodSeconds ?? 30;
@@ -288,7 +294,7 @@ function r06(m: WorkloadModel, report: Report): void {
         const sleep = /\bsleep\s+([0-9.]+)/.exec(cmd.join(' '));
         if (sleep) {
           preStopSeconds = Number(sleep[1]);
-          const shellLess = /distroless|chainguard|scratch/.test(c.spec.image ?? '');
+          const shellLess = SHELL_LESS_IMAGE.test(c.spec.image ?? '');
           report({
             resource: pod.ref,
             field: `${c.path}.lifecycle.preStop`,
@@ -334,7 +340,7 @@ function r07(m: WorkloadModel, report: Report): void {
 function r08(m: WorkloadModel, report: Report): void {
   for (const pod of m.pods) {
     const field = podSpec(pod, 'securityContext.sysctls');
-    const optedIn = new Set(String(pod.podMeta.annotations?.['golden-go.dev/unsafe-sysctls'] ?? '').split(',').filter(Boolean));
+    const optedIn = new Set(String(pod.podMeta.annotations?.[UNSAFE_SYSCTLS_ANNOTATION] ?? '').split(',').filter(Boolean));
     for (const s of pod.spec.securityContext?.sysctls ?? []) {
       let name: string;
       try {
@@ -487,6 +493,20 @@ export interface RuleCel {
   readonly expression: (kubernetesVersion: string) => string;
   /** The part of the rule the expression cannot judge, and why; the rest is enforced. */
   readonly partial?: string;
+  /**
+   * The part of the rule the check reports at the other severity (a `Violation.severity` override, such as
+   * R02's shared probe endpoint, a warning of an error rule): the admission policy of that severity judges it.
+   */
+  readonly override?: RuleCelPart;
+}
+
+/** A part of a rule judged at a severity other than the rule's. */
+export interface RuleCelPart {
+  readonly severity: S;
+  /** CEL that is true when the object passes this part, over `object` and CEL_VARIABLES, for a target release. */
+  readonly expression: (kubernetesVersion: string) => string;
+  /** What the part finds and its fix. */
+  readonly message: string;
 }
 
 /** A workload rule: its definition, its check and its CEL (or why there is none). */
@@ -502,9 +522,9 @@ const hasEnv = (c: string, name: string, extra = '') => `${envOf(c)}.exists(e, e
 const eachContainer = (body: string) => `variables.containers.all(c, ${body})`;
 const sc = (field: string) => `c.?securityContext.${field}`;
 
-/** CEL of `probeKey`: what a probe probes, '' when it has no handler. */
+/** CEL of `probeEndpoint`: what a probe probes (an HTTP path without its query string), '' when it has no handler. */
 function probeKeyCel(p: string): string {
-  return `(has(${p}.httpGet) ? 'http ' + ${p}.httpGet.?path.orValue('/') + ' ' + string(${p}.httpGet.port)`
+  return `(has(${p}.httpGet) ? 'http ' + string(${p}.httpGet.port) + ' ' + ${p}.httpGet.?path.orValue('/').split('?')[0].split('#')[0]`
     + ` : has(${p}.grpc) ? 'grpc ' + string(${p}.grpc.port) + ' ' + ${p}.grpc.?service.orValue('')`
     + ` : has(${p}.tcpSocket) ? 'tcp ' + string(${p}.tcpSocket.port)`
     + ` : has(${p}.exec) ? 'exec ' + ${p}.exec.?command.orValue([]).join('\\u001f') : '')`;
@@ -534,14 +554,38 @@ function goBytesCel(v: string): string {
 
 const memLimit = 'c.?resources.?limits[?"memory"]';
 
-const R04_CEL = eachContainer(`${hasEnv('c', 'GOMEMLIMIT', ' && has(e.value)')}`
-  + ` ? ${envOf('c')}.filter(e, e.name == 'GOMEMLIMIT' && has(e.value)).all(e, e.value.trim() == 'off' || (e.value.trim().matches(${celString(GO_MEMLIMIT.source)})`
-  + ` && (!${memLimit}.hasValue() || ${goBytesCel('e.value.trim()')} < quantity(${memLimit}.value()).asApproximateFloat())))`
-  + ` : (!${memLimit}.hasValue() || ${hasEnv('c', 'AUTOMEMLIMIT')} || ${hasEnv('c', 'GOMEMLIMIT', ' && has(e.valueFrom)')})`);
+/** CEL of `hasGoMemLimit`. */
+const goMemLimitCel = `(${hasEnv('c', 'AUTOMEMLIMIT')} || ${hasEnv('c', 'GOMEMLIMIT', " && (has(e.valueFrom) || (has(e.value) && e.value.trim() != 'off'))")})`;
+const envValues = (name: string) => `${envOf('c')}.filter(e, e.name == ${celString(name)} && has(e.value)).map(e, e.value.trim())`;
+const GOGC_OFF = "(v == 'off' || v.matches('^-[0-9]+$'))";
 
-const R06_CEL = eachContainer('!c.?lifecycle.?preStop.?exec.?command.orValue([]).join(\' \').matches(\'\\\\bsleep\\\\s+[0-9.]+\')'
+/** CEL of `goDebugViolations` without a Go release: the last madvdontneed setting of GODEBUG is not 0. */
+function madvCel(godebug: string): string {
+  const values = `${godebug}.split(',').map(kv, kv.trim().split('=')).filter(kv, kv[0] == 'madvdontneed').map(kv, kv.size() > 1 ? kv[1] : '')`;
+  return `(${values}.size() == 0 || ${values}[${values}.size() - 1] != '0')`;
+}
+
+// The errors of R04: a malformed GOMEMLIMIT or one not below the limit, GOGC off without a GOMEMLIMIT.
+const R04_CEL = eachContainer(`${envValues('GOMEMLIMIT')}.all(v, v == 'off' || (v.matches(${celString(GO_MEMLIMIT.source)})`
+  + ` && (!${memLimit}.hasValue() || ${goBytesCel('v')} < quantity(${memLimit}.value()).asApproximateFloat())))`
+  + ` && (${goMemLimitCel} || ${envValues('GOGC')}.all(v, !${GOGC_OFF}))`);
+
+// Its warnings: no GOMEMLIMIT for a memory limit, a GOGC Go ignores, GODEBUG madvdontneed=0.
+const R04_WARNING_CEL = eachContainer(`(!${memLimit}.hasValue() || ${hasEnv('c', 'AUTOMEMLIMIT')} || ${hasEnv('c', 'GOMEMLIMIT', ' && (has(e.value) || has(e.valueFrom))')})`
+  + ` && ${envValues('GOGC')}.all(v, ${GOGC_OFF} || v.matches('^[0-9]+$'))`
+  + ` && ${envValues('GODEBUG')}.all(v, ${madvCel('v')})`);
+
+/** CEL: the `sleep N` of an exec preStop hook, '' when it has none. */
+const execSleep = "c.?lifecycle.?preStop.?exec.?command.orValue([]).join(' ').find('\\\\bsleep\\\\s+[0-9.]+')";
+const shellLessCel = `c.?image.orValue('').matches(${celString(SHELL_LESS_IMAGE.source)})`;
+// The hook's seconds go through secondsCel as a duration, so a malformed number is unbounded there too.
+const preStopSeconds = `(${execSleep} != '' ? ${secondsCel(`(${execSleep}.find('[0-9.]+$') + 's')`)} : double(c.?lifecycle.?preStop.?sleep.?seconds.orValue(0)))`;
+
+// An exec sleep is an error on a shell-less image, a warning elsewhere (R06_WARNING_CEL); its seconds count in the budget.
+const R06_CEL = eachContainer(`!(${execSleep} != '' && ${shellLessCel})`
   + ` && ${envSecondsCel('SHUTDOWN_DRAIN_TIMEOUT')}.all(drain, ${envSecondsCel('SHUTDOWN_DELAY')}.all(delay,`
-  + ` double(variables.podSpec.?terminationGracePeriodSeconds.orValue(30)) >= double(c.?lifecycle.?preStop.?sleep.?seconds.orValue(0)) + delay + drain + ${SHUTDOWN_MARGIN_SECONDS}.0))`);
+  + ` double(variables.podSpec.?terminationGracePeriodSeconds.orValue(30)) >= ${preStopSeconds} + delay + drain + ${SHUTDOWN_MARGIN_SECONDS}.0))`);
+const R06_WARNING_CEL = eachContainer(`${execSleep} == '' || ${shellLessCel}`);
 
 const R07_CEL = 'variables.podSpec.?automountServiceAccountToken.orValue(true) == false'
   + " && !(variables.podSpec.?serviceAccountName.orValue('') in ['', 'default'])"
@@ -559,16 +603,43 @@ const R07_CEL = 'variables.podSpec.?automountServiceAccountToken.orValue(true) =
 
 /** CEL of `Sysctls.normalize` (the slash form swaps "." and "/"); invalid names are in no safe set. */
 const sysctlName = "(s.name.contains('/') ? s.name.replace('.', '|').replace('/', '.').replace('|', '/') : s.name)";
-const r08Cel = (kubernetesVersion: string) => `variables.podSc.?sysctls.orValue([]).all(s, ${sysctlName} in [${Sysctls.safeNames(kubernetesVersion).map(celString).join(', ')}]`
-  + ` && !(variables.podSpec.?hostNetwork.orValue(false) && ${sysctlName}.startsWith('net.')))`;
+const celList = (items: string[]) => `[${items.map(celString).join(', ')}]`;
+const hostNetworkNet = `(variables.podSpec.?hostNetwork.orValue(false) && ${sysctlName}.startsWith('net.'))`;
+const isSafe = (kubernetesVersion: string) => `${sysctlName} in ${celList(Sysctls.safeNames(kubernetesVersion))}`;
+/** A valid namespaced sysctl the pod opted into (the golden-go.dev/unsafe-sysctls annotation): a warning when unsafe. */
+const optedInNamespaced = `(s.name.matches(${celString(SYSCTL_NAME.source)}) && ${sysctlName} in variables.podMeta.?annotations[?${celString(UNSAFE_SYSCTLS_ANNOTATION)}].orValue('').split(',')`
+  + ` && (${sysctlName} in ${celList(NAMESPACED_EXACT)} || ${celList(NAMESPACED_PREFIXES)}.exists(p, ${sysctlName}.startsWith(p))))`;
+const eachSysctl = (body: string) => `variables.podSc.?sysctls.orValue([]).all(s, ${body})`;
+const r08Cel = (kubernetesVersion: string) => eachSysctl(`!${hostNetworkNet} && (${isSafe(kubernetesVersion)} || ${optedInNamespaced})`);
+const r08WarningCel = (kubernetesVersion: string) => eachSysctl(`${hostNetworkNet} || ${isSafe(kubernetesVersion)} || !${optedInNamespaced}`);
 
 const maxUnavailable = 'object.spec.?strategy.?rollingUpdate.?maxUnavailable';
-const R12_CEL = "object.kind == 'HorizontalPodAutoscaler' ? object.spec.?minReplicas.orValue(1) >= 2"
-  + " : variables.podSpec.?topologySpreadConstraints.orValue([]).size() > 0 && (object.kind != 'Deployment'"
+// An HPA's minReplicas is the error part of R12 (R12_ERROR_CEL).
+const R12_CEL = "object.kind == 'HorizontalPodAutoscaler'"
+  + " || variables.podSpec.?topologySpreadConstraints.orValue([]).size() > 0 && (object.kind != 'Deployment'"
   + ` || (object.spec.?strategy.?type.orValue('') != 'Recreate' && (!${maxUnavailable}.hasValue() || string(${maxUnavailable}.value()) in ['0', '0%'])))`;
+const R12_ERROR_CEL = "object.kind != 'HorizontalPodAutoscaler' || object.spec.?minReplicas.orValue(1) >= 2";
 
-const cel = (expression: string | ((kubernetesVersion: string) => string), kinds: string[] = CEL_WORKLOAD_KINDS, partial?: string): RuleCel =>
-  ({ kinds, expression: typeof expression === 'string' ? () => expression : expression, ...(partial ? { partial } : {}) });
+/** CEL of r02's shared endpoint: readiness and liveness probe different endpoints (or one has no handler). */
+const R02_WARNING_CEL = eachContainer(`!has(c.readinessProbe) || !has(c.livenessProbe) || ${probeKeyCel('c.readinessProbe')} == ''`
+  + ` || ${probeKeyCel('c.readinessProbe')} != ${probeKeyCel('c.livenessProbe')}`);
+
+/** CEL of r10: the container is given NO_COLOR unless the pod declares (APP_READS_ANNOTATION) that the program does not read it. */
+const appReads = `variables.podMeta.?annotations[?${celString(APP_READS_ANNOTATION)}]`;
+const R10_CEL = eachContainer('c.?terminationMessagePolicy.orValue(\'\') == \'FallbackToLogsOnError\''
+  + ` && (${hasEnv('c', 'NO_COLOR')} || (${appReads}.hasValue() && !${appReads}.value().split(',').exists(s, s == 'NO_COLOR')))`);
+
+/** CEL of r11 within the pod: a port named metrics, or scrape annotations naming a container port. */
+const podAnnotation = (key: string) => `variables.podMeta.?annotations[?${celString(key)}].orValue('')`;
+const R11_CEL = eachContainer("c.?ports.orValue([]).exists(p, p.?name.orValue('') == 'metrics')"
+  + ` || (${podAnnotation('prometheus.io/scrape')} == 'true' && c.?ports.orValue([]).exists(p, string(p.containerPort) == ${podAnnotation('prometheus.io/port')}))`);
+
+type CelOptions = Partial<Pick<RuleCel, 'kinds' | 'partial' | 'override'>>;
+const cel = (expression: string | ((kubernetesVersion: string) => string), more: CelOptions = {}): RuleCel =>
+  ({ ...more, kinds: more.kinds ?? CEL_WORKLOAD_KINDS, expression: typeof expression === 'string' ? () => expression : expression });
+const part = (severity: S, expression: string | ((kubernetesVersion: string) => string), message: string): RuleCelPart =>
+  ({ severity, expression: typeof expression === 'string' ? () => expression : expression, message });
+const warningPart = (expression: string | ((kubernetesVersion: string) => string), message: string) => part(S.WARNING, expression, message);
 const notExpressible = (why: string) => ({ notExpressible: why });
 
 type Meta = Omit<RuleDefinition, 'id' | 'image' | 'workload'>;
@@ -590,7 +661,10 @@ export const RUNTIME_RULES: RuntimeRuleDefinition[] = [
     id: 'R02',
     ...meta('three probes', E, 'Without startup/readiness/liveness probes on distinct endpoints, traffic reaches pods that are not ready and busy pods get restarted.', 'seed 004 ch.5', 'startupProbe /startupz, readinessProbe /readyz, livenessProbe /healthz on the named port; readiness and liveness on distinct endpoints (a query string does not make another endpoint). A probe the program cannot answer is declared absent with a reason.'),
     workload: r02,
-    cel: cel(eachContainer(`has(c.startupProbe) && has(c.readinessProbe) && has(c.livenessProbe) && (${probeKeyCel('c.readinessProbe')} == '' || ${probeKeyCel('c.readinessProbe')} != ${probeKeyCel('c.livenessProbe')})`), [...LONG_RUNNING]),
+    cel: cel(eachContainer('has(c.startupProbe) && has(c.readinessProbe) && has(c.livenessProbe)'), {
+      kinds: [...LONG_RUNNING],
+      override: warningPart(R02_WARNING_CEL, 'readiness and liveness probe the same endpoint (a query string does not make another one): a busy pod gets restarted instead of taken out of rotation. Fix: give liveness its own check, or suppress R02 with the reason the program has only this one'),
+    }),
   },
   {
     id: 'R03',
@@ -602,7 +676,9 @@ export const RUNTIME_RULES: RuntimeRuleDefinition[] = [
     id: 'R04',
     ...meta('GOMEMLIMIT from the limit', E, 'Go rejects Kubernetes units: GOMEMLIMIT=400Mi kills the program at start. Correction of seed 004 ch.5. A limit above the container limit never triggers before the OOM killer.', 'seed 004 ch.5', 'GOMEMLIMIT ≈ 90 % of the memory limit in MiB/GiB (512Mi → 460MiB); GOGC=off only with GOMEMLIMIT; no GODEBUG madvdontneed=0.'),
     workload: r04,
-    cel: cel(R04_CEL),
+    cel: cel(R04_CEL, {
+      override: warningPart(R04_WARNING_CEL, 'no GOMEMLIMIT for the memory limit, a GOGC that is not a percent or "off" (Go ignores it), or GODEBUG madvdontneed=0 (freed memory stays charged to the cgroup). Fix: GOMEMLIMIT ≈ 90 % of the memory limit in MiB/GiB, GOGC a percent or off, no madvdontneed=0'),
+    }),
   },
   {
     id: 'R05',
@@ -614,7 +690,9 @@ export const RUNTIME_RULES: RuntimeRuleDefinition[] = [
     id: 'R06',
     ...meta('graceful shutdown budget', E, 'If preStop + drain exceed terminationGracePeriodSeconds, SIGKILL cuts off in-flight requests; `exec sleep` fails on images without a sleep binary.', 'seed 004 ch.4', 'terminationGracePeriodSeconds ≥ preStop + drain + margin; preStop `sleep` action (1.30+), never exec sleep on distroless.'),
     workload: r06,
-    cel: cel(R06_CEL),
+    cel: cel(R06_CEL, {
+      override: warningPart(R06_WARNING_CEL, 'preStop runs `sleep` through exec: it needs a sleep binary in the image. Fix: use the preStop sleep action (Kubernetes 1.30+)'),
+    }),
   },
   {
     id: 'R07',
@@ -626,7 +704,9 @@ export const RUNTIME_RULES: RuntimeRuleDefinition[] = [
     id: 'R08',
     ...meta('sysctls that can work', E, 'Node-level sysctls (vm.*, fs.*) are rejected by the kubelet; unsafe ones need kubelet flags; net.* with hostNetwork is invalid. Correction of seed 004 ch.5 (vm.swappiness, somaxconn, tcp_tw_reuse).', 'seed 004 ch.5', 'Only sysctls in the safe set of the target release, or explicitly allowed unsafe ones; node-level ones on the node.'),
     workload: r08,
-    cel: cel(r08Cel),
+    cel: cel(r08Cel, {
+      override: warningPart(r08WarningCel, 'an unsafe namespaced sysctl the pod opted into (golden-go.dev/unsafe-sysctls): pods only start on nodes whose kubelet allows it, in a PSA-privileged namespace. Fix: make sure every kubelet runs with --allowed-unsafe-sysctls for it, or drop it'),
+    }),
   },
   {
     id: 'R09',
@@ -638,19 +718,23 @@ export const RUNTIME_RULES: RuntimeRuleDefinition[] = [
     id: 'R10',
     ...meta('logs', W, 'Without JSON logs and FallbackToLogsOnError, crashes leave no trace in `kubectl describe`.', 'seeds 000 ch.5, 004 ch.5', 'LOG_LEVEL, LOG_FORMAT=json, NO_COLOR=1, terminationMessagePolicy: FallbackToLogsOnError.'),
     workload: r10,
-    cel: cel(eachContainer(`c.?terminationMessagePolicy.orValue('') == 'FallbackToLogsOnError' && ${hasEnv('c', 'NO_COLOR')}`)),
+    cel: cel(R10_CEL),
   },
   {
     id: 'R11',
     ...meta('metrics', W, 'Prometheus finds metrics through a named port (ServiceMonitor) or scrape annotations.', 'seed 004 ch.5', 'A container port named metrics; a ServiceMonitor or prometheus.io/* annotations.'),
     workload: r11,
-    cel: cel(eachContainer("c.?ports.orValue([]).exists(p, p.?name.orValue('') == 'metrics')")),
+    cel: cel(R11_CEL, { partial: 'a ServiceMonitor selecting the pods is not seen: it is another object, and an admission request holds only the workload; a workload monitored only that way is warned by the API server' }),
   },
   {
     id: 'R12',
     ...meta('availability', W, 'One replica, no PDB or a rollout that removes pods first means downtime on every drain and deploy.', 'common practice', '≥ 2 replicas (or HPA min ≥ 2), a PDB, topology spread, RollingUpdate maxUnavailable 0.'),
     workload: r12,
-    cel: cel(R12_CEL, ['Deployment', 'StatefulSet', 'HorizontalPodAutoscaler'], 'replicas ≥ 2 and "a PodDisruptionBudget selects the pods" are not enforced: an admission request holds one object, the HPA that may own the replica count and the PDB are others (and the server defaults an absent replicas to 1 before admission)'),
+    cel: cel(R12_CEL, {
+      kinds: ['Deployment', 'StatefulSet', 'HorizontalPodAutoscaler'],
+      override: part(E, R12_ERROR_CEL, 'the HorizontalPodAutoscaler can scale the service down to a single pod. Fix: minReplicas of at least 2'),
+      partial: 'replicas ≥ 2 and "a PodDisruptionBudget selects the pods" are not enforced: an admission request holds one object, the HPA that may own the replica count and the PDB are others (and the server defaults an absent replicas to 1 before admission)',
+    }),
   },
   {
     id: 'R13',

@@ -1,4 +1,5 @@
 import { atLeast, parseKubernetesVersion } from './kubernetes-version';
+import { NAMESPACED_EXACT, NAMESPACED_PREFIXES, SYSCTL_NAME } from './sysctl-names';
 
 /** A kernel parameter set for the pod. */
 export interface Sysctl {
@@ -37,10 +38,6 @@ const SAFE_SINCE: Record<string, number> = {
   'net.ipv4.tcp_notsent_lowat': 37,
 };
 
-// k8s.io/component-helpers node/util/sysctl/namespace.go: what the kernel namespaces.
-const NAMESPACED_EXACT = new Set(['kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced',
-  'kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.domainname']);
-const NAMESPACED_PREFIXES = ['net.', 'fs.mqueue.', 'user.', 'kernel.shm', 'kernel.msg'];
 
 /** Classification of sysctls per target Kubernetes version. */
 export class Sysctls {
@@ -54,7 +51,7 @@ export class Sysctls {
     const n = Sysctls.normalize(name);
     const since = SAFE_SINCE[n];
     if (since !== undefined && atLeast(version, since)) return SysctlClass.SAFE;
-    if (NAMESPACED_EXACT.has(n) || NAMESPACED_PREFIXES.some((p) => n.startsWith(p))) return SysctlClass.NAMESPACED_UNSAFE;
+    if (NAMESPACED_EXACT.includes(n) || NAMESPACED_PREFIXES.some((p) => n.startsWith(p))) return SysctlClass.NAMESPACED_UNSAFE;
     return SysctlClass.NODE_LEVEL;
   }
 
@@ -77,7 +74,7 @@ export class Sysctls {
 
   /** Converts the slash form to the dot form and validates the name. */
   public static normalize(name: string): string {
-    if (!/^[a-z0-9]([-_a-z0-9]*[a-z0-9])?([./][a-z0-9]([-_a-z0-9]*[a-z0-9])?)*$/.test(name)) {
+    if (!SYSCTL_NAME.test(name)) {
       throw new Error(`sysctls: "${name}" is not a valid sysctl name (lower-case words separated by "." or "/")`);
     }
     return name.includes('/') ? name.replace(/\./g, '\u0000').replace(/\//g, '.').replace(/\u0000/g, '/') : name;

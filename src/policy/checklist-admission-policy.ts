@@ -33,14 +33,15 @@ export interface ChecklistAdmissionPolicyProps {
    */
   readonly name?: string;
   /**
-   * What the API server does on a violation of an error rule (severity ERROR: the rules that fail a synth).
+   * What the API server does on an error: a violation of a rule of severity ERROR, or of the part of a
+   * warning rule that fails a synth (R12's HPA minReplicas below 2).
    * Deny and Warn cannot be combined (the API server refuses the binding).
    * @default [AdmissionAction.DENY]
    */
   readonly actions?: AdmissionAction[];
   /**
-   * What the API server does on a violation of a warning rule (severity WARNING: reported at synth, never
-   * failing it), such as R14 for a service that records no signer.
+   * What the API server does on a warning: a violation of a rule of severity WARNING, or of the part of an
+   * error rule that synth only warns of (R02's shared probe endpoint), such as R14 for a service that records no signer.
    * @default [AdmissionAction.WARN]
    */
   readonly warningActions?: AdmissionAction[];
@@ -110,7 +111,10 @@ export class ChecklistAdmissionPolicy extends Construct {
     });
   }
 
-  /** The ValidatingAdmissionPolicies: `<name>` for the error rules, `<name>-warnings` for the warning rules (each when it has rules). */
+  /**
+   * The ValidatingAdmissionPolicies: `<name>` for the errors, `<name>-warnings` for the warnings (each when it has
+   * validations). A rule is in the policy of its severity; its part at the other severity is in the other one.
+   */
   public readonly policies: ApiObject[] = [];
   /** Their ValidatingAdmissionPolicyBindings, named as the policies. */
   public readonly bindings: ApiObject[] = [];
@@ -135,11 +139,15 @@ export class ChecklistAdmissionPolicy extends Construct {
     if (other) throw new Error(`ChecklistAdmissionPolicy: the app already has one (${other.node.path}); it is one per app: choose its namespaces, actions and rules there`);
     const groups: Array<[string, RuleSeverity, AdmissionAction[]]> = [[name, RuleSeverity.ERROR, actions], [`${name}-warnings`, RuleSeverity.WARNING, warningActions]];
     for (const [policyName, severity, policyActions] of groups) {
-      const mine = rules.filter((r) => r.severity === severity);
+      // A rule's part at the other severity (R02's shared endpoint is a warning of an error rule) goes where its severity does.
+      const mine = rules.flatMap((r) => [
+        ...(r.severity === severity ? [validation(r, r.cel.expression(kubernetesVersion), `${r.title}. Fix: ${r.remediation}`)] : []),
+        ...(r.cel.override?.severity === severity ? [validation(r, r.cel.override.expression(kubernetesVersion), r.cel.override.message)] : []),
+      ]);
       if (mine.length === 0) continue;
       const objectId = severity === RuleSeverity.ERROR ? '' : 'Warnings';
       this.policies.push(clusterScopedObject(this, `ValidatingAdmissionPolicy${objectId}`, {
-        apiVersion: API_VERSION, kind: 'ValidatingAdmissionPolicy', metadata: { name: policyName, labels: LABELS }, spec: policySpec(mine, kubernetesVersion),
+        apiVersion: API_VERSION, kind: 'ValidatingAdmissionPolicy', metadata: { name: policyName, labels: LABELS }, spec: policySpec(mine),
       } as any));
       this.bindings.push(clusterScopedObject(this, `ValidatingAdmissionPolicyBinding${objectId}`, {
         apiVersion: API_VERSION,
@@ -192,7 +200,7 @@ function sameSuppressions(a: string, b: string): string {
   return `${of(a)}.all(k, !k.startsWith(${celString(SUPPRESSION_ANNOTATION_PREFIX)}) || (k in ${of(b)} && ${of(b)}[k] == ${of(a)}[k]))`;
 }
 
-function policySpec(rules: Array<EnforceableRule>, kubernetesVersion: string): any {
+function policySpec(validations: any[]): any {
   return {
     failurePolicy: 'Fail',
     matchConstraints: {
@@ -209,16 +217,17 @@ function policySpec(rules: Array<EnforceableRule>, kubernetesVersion: string): a
       },
     ],
     variables: CEL_VARIABLES,
-    validations: rules.map((r) => validation(r, kubernetesVersion)),
+    validations,
   };
 }
 
-function validation(rule: EnforceableRule, kubernetesVersion: string): any {
+/** A rule's CEL (`RuleCel.expression` or its `override` part) as a validation that names the rule and says `what` (its fix too). */
+function validation(rule: EnforceableRule, expression: string, what: string): any {
   const applies = `object.kind in [${rule.cel.kinds.map(celString).join(', ')}]`;
   const suppressed = rule.neverSuppressible ? 'false' : `${annotation('object', `${SUPPRESSION_ANNOTATION_PREFIX}${rule.id}`)}.hasValue()`;
-  const text = `${rule.title}. Fix: ${rule.remediation} (suppress with the annotation ${SUPPRESSION_ANNOTATION_PREFIX}${rule.id}: <reason>)`;
+  const text = `${what} (suppress with the annotation ${SUPPRESSION_ANNOTATION_PREFIX}${rule.id}: <reason>)`;
   return {
-    expression: `!(${applies}) || ${suppressed} || (${rule.cel.expression(kubernetesVersion)})`,
+    expression: `!(${applies}) || ${suppressed} || (${expression})`,
     // The object's name makes each warning of a many-object apply point at its object.
     messageExpression: `${celString(`[${rule.id}] `)} + object.kind + ' ' + request.namespace + '/' + object.metadata.name + ${celString(`: ${text}`)}`,
     message: `[${rule.id}] ${text}`,
