@@ -56,12 +56,15 @@ fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(Number(ms)) }).then
   (r) => process.stdout.write('status ' + r.status),
   (e) => process.stdout.write('error ' + (e.name === 'TimeoutError' ? 'timeout after ' + ms + ' ms' : (e.cause && (e.cause.code || e.cause.message)) || e.message)));`;
 
-/** A runner error in one line (the command's exit and the first line it printed), and whether it says the command is not on PATH. */
+/** A tool that failed to run. */
 interface Failure {
+  /** The command's exit and the first line it printed. */
   readonly line: string;
+  /** Whether the command is not on PATH at all. */
   readonly absent: boolean;
 }
 
+/** A runner error in one line. */
 function failure(e: unknown): Failure {
   const [first, ...rest] = (e as Error).message.split('\n');
   const said = rest.map((l) => l.trim()).find((l) => l !== '');
@@ -102,18 +105,15 @@ function checkEngine(engine: 'buildah' | 'docker', run: Runner, problems: string
   tryTool(run, problems, 'docker', ['version', '--format', '{{.Server.Version}}'], (f) => `docker has no reachable daemon (\`docker version\`: ${f.line}): start dockerd or set DOCKER_HOST, or use --engine buildah`);
 }
 
+const NEEDS_COSIGN_V3 = 'publish needs cosign v3 (scripts/install-tools.sh installs it)';
+
 /** cosign v2 writes no bundle by default and knows no signing config: publish's cosign flags would mean something else. */
-export function cosignProblem(run: Runner): string | undefined {
-  let out: string;
-  try {
-    out = run('cosign', ['version']);
-  } catch (e) {
-    const f = failure(e);
-    return f.absent ? 'cosign is not on PATH: publish needs cosign v3 (scripts/install-tools.sh installs it)' : `cosign is not usable (\`cosign version\`: ${f.line}): publish needs cosign v3 (scripts/install-tools.sh installs it)`;
-  }
+function checkCosign(run: Runner, problems: string[]): void {
+  const out = tryTool(run, problems, 'cosign', ['version'], (f) => (f.absent ? `cosign is not on PATH: ${NEEDS_COSIGN_V3}` : `cosign is not usable (\`cosign version\`: ${f.line}): ${NEEDS_COSIGN_V3}`));
+  if (out === undefined) return;
   const major = /GitVersion:\s*v?(\d+)\./.exec(out)?.[1];
-  if (major !== undefined && Number(major) >= 3) return undefined;
-  return `publish needs cosign v3 (scripts/install-tools.sh installs it); \`cosign version\` says: ${out.trim().split('\n').find((l) => l.startsWith('GitVersion')) ?? out.trim().slice(0, 200)}`;
+  if (major !== undefined && Number(major) >= 3) return;
+  problems.push(`${NEEDS_COSIGN_V3}; \`cosign version\` says: ${out.trim().split('\n').find((l) => l.startsWith('GitVersion')) ?? out.trim().slice(0, 200)}`);
 }
 
 /**
@@ -266,8 +266,7 @@ function readBuild(i: PreflightInput, problems: string[]): Build | undefined {
 export function preflight(i: PreflightInput, run: Runner, log: (s: string) => void): PreflightResult {
   const problems: string[] = [];
   checkEngine(i.engine, run, problems);
-  const cosign = cosignProblem(run);
-  if (cosign) problems.push(cosign);
+  checkCosign(run, problems);
   const syftVersion = checkSyft(i, run, problems, log);
   const build = readBuild(i, problems);
   if (build) {
