@@ -24,9 +24,9 @@ describe('BaseImage', () => {
 
 describe('BuilderImage', () => {
   test('golang variants carry their libc', () => {
-    expect(BuilderImage.golang().ref).toMatch(/^golang:1\.26-trixie@sha256:[0-9a-f]{64}$/);
-    expect(BuilderImage.golang({ variant: GolangVariant.BOOKWORM })).toMatchObject({ ref: 'golang:1.26-bookworm', libc: Libc.GLIBC, libcVersion: '2.36' });
-    expect(BuilderImage.golang({ variant: GolangVariant.ALPINE, goVersion: '1.25' })).toMatchObject({ ref: 'golang:1.25-alpine', libc: Libc.MUSL, goVersion: '1.25' });
+    expect(BuilderImage.golang().ref).toMatch(/^docker\.io\/library\/golang:1\.26-trixie@sha256:[0-9a-f]{64}$/);
+    expect(BuilderImage.golang({ variant: GolangVariant.BOOKWORM })).toMatchObject({ ref: 'docker.io/library/golang:1.26-bookworm', libc: Libc.GLIBC, libcVersion: '2.36' });
+    expect(BuilderImage.golang({ variant: GolangVariant.ALPINE, goVersion: '1.25' })).toMatchObject({ ref: 'docker.io/library/golang:1.25-alpine', libc: Libc.MUSL, goVersion: '1.25' });
     expect(BuilderImage.custom('registry.example.com/go:1', { libc: Libc.GLIBC, goVersion: '1.26' }).goVersion).toBe('1.26');
   });
 

@@ -40,7 +40,7 @@ const imageCases: Array<[string, () => string[]]> = [
   ['B08', () => image(golden.dockerfile.replace('ARG TARGETOS\n', 'ARG TARGETOS\nARG GITHUB_TOKEN\n'))],
   ['B09', () => image(golden.dockerfile.replaceAll('-trimpath ', ''))],
   ['B10', () => image(golden.dockerfile.replace('RUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n', 'RUN '))],
-  ['B11', () => image(golden.dockerfile.replace(/ARG BUILDER_IMAGE=golang:1\.26-trixie@sha256:[0-9a-f]{64}/, 'ARG BUILDER_IMAGE=golang:1.26-trixie'))],
+  ['B11', () => image(golden.dockerfile.replace(/ARG BUILDER_IMAGE=docker\.io\/library\/golang:1\.26-trixie@sha256:[0-9a-f]{64}/, 'ARG BUILDER_IMAGE=docker.io/library/golang:1.26-trixie'))],
   ['B12', () => image(golden.dockerfile.replace(/ARG RUNTIME_IMAGE=\S+/, `ARG RUNTIME_IMAGE=alpine:3.22@sha256:${'a'.repeat(64)}`))],
   ['B13', () => image(golden.dockerfile.replace('USER 65532:65532', 'USER nonroot'))],
   ['B14', () => image(golden.dockerfile.replace('ENTRYPOINT ["/app"]', 'ENTRYPOINT /app'))],

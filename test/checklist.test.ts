@@ -87,7 +87,7 @@ describe('suppressions', () => {
     const tagOnly = BuilderImage.golang({ variant: GolangVariant.BOOKWORM });
     const img = new HardenedGoImage(chart, 'image', { name: 'orders', sourceUrl: 'https://example.com/acme/orders', builderImage: tagOnly, strict: true, suppressions: { B11: reason } });
     expect(img.dockerfile).toContain(`# golden-go:suppress B11 ${reason}`);
-    expect(img.suppressedViolations).toEqual([expect.stringMatching(/^\[B11\] builderImage: golang:1\.26-bookworm is tag-only/)]);
+    expect(img.suppressedViolations).toEqual([expect.stringMatching(/^\[B11\] builderImage: docker\.io\/library\/golang:1\.26-bookworm is tag-only/)]);
     expect(Checklist.findings(chart).map((f) => [f.ruleId, f.status])).toEqual([['B11', 'suppressed'], ['B11', 'suppressed']]);
     expect(checkDockerfile(img.dockerfile).map((r) => r.ruleId)).toContain('B11');
     expect(() => Testing.synth(chart)).not.toThrow();

@@ -85,3 +85,23 @@ describe('golden-go CLI conventions', () => {
     expect(r.err).toMatch(/^golden-go: unknown option --bogus\n\nusage: golden-go audit/);
   });
 });
+
+describe('golden-go publish preflight', () => {
+  test('a failed preflight lists every problem on stderr, one line each, and exits 2 (nothing was built)', () => {
+    const missing = path.join(__dirname, 'no-such-dir', 'image.json');
+    // The real tools of this machine answer: whatever else they report, the missing image.json is one line of the list.
+    const r = run('publish', '--image-json', missing, '--engine', 'docker', '--syft', 'no-such-syft');
+    expect(r).toMatchObject({ code: 2, out: '' });
+    expect(r.err).toMatch(/^golden-go publish: preflight failed, nothing was built \(\d+ problems?\):\n/m);
+    expect(r.err).toContain(`\n  - --image-json ${missing} is not readable JSON (ENOENT: no such file or directory`);
+    // Besides the list, only the documented loud warning of the SBOM fallback (syft is not there).
+    const list = r.err.slice(r.err.indexOf('golden-go publish: preflight failed')).trimEnd().split('\n').slice(1);
+    expect(list.filter((l) => !/^ {2}- \S/.test(l))).toEqual([]);
+    expect(r.err.slice(0, r.err.indexOf('golden-go publish: preflight failed'))).toMatch(/^(golden-go publish: ######## WARNING: syft \(no-such-syft\) is not usable: .*\n)?$/);
+  });
+
+  test('the exit codes name the failed preflight', () => {
+    expect(run('--help').out).toMatch(/^ {2}2 {2}usage error .*, or a failed publish\n {5}preflight \(nothing was built or pushed\)$/m);
+    expect(run('publish', '--help').out).toMatch(/2 usage error or\na failed preflight \(nothing was built or pushed\)\.$/m);
+  });
+});

@@ -13,7 +13,7 @@ describe('defaults carry every B rule', () => {
   });
 
   test('B11 bases are build arguments pinned by digest', () => {
-    expect(df).toMatch(/^ARG BUILDER_IMAGE=golang:1\.26-trixie@sha256:[0-9a-f]{64}$/m);
+    expect(df).toMatch(/^ARG BUILDER_IMAGE=docker\.io\/library\/golang:1\.26-trixie@sha256:[0-9a-f]{64}$/m);
     expect(df).toMatch(/^ARG RUNTIME_IMAGE=gcr\.io\/distroless\/static-debian13:nonroot@sha256:[0-9a-f]{64}$/m);
     expect(r.warnings.filter((w) => w.startsWith('[B11]'))).toEqual([]);
   });
@@ -114,7 +114,7 @@ describe('variants', () => {
 
   test('strict mode turns tag-only bases into an error', () => {
     expect(() => render({ strict: true, builderImage: BuilderImage.golang({ variant: GolangVariant.BOOKWORM }) }))
-      .toThrow(/^\[B11\] builderImage: golang:1\.26-bookworm is tag-only/);
+      .toThrow(/^\[B11\] builderImage: docker\.io\/library\/golang:1\.26-bookworm is tag-only/);
   });
 
   test('cgo with a matching glibc base builds natively and checks CGO_ENABLED=1', () => {
@@ -281,7 +281,7 @@ describe('variants', () => {
 
 describe('render-time errors name the rule and the prop', () => {
   test.each<[string, Partial<HardenedGoImageProps>, RegExp]>([
-    ['cgo with a static base', { cgo: true }, /^\[B02\] cgo: cgo links against glibc of golang:1\.26-trixie@\S+, but the runtime base gcr\.io\/distroless\/static-debian13:nonroot@\S+ has no C library/],
+    ['cgo with a static base', { cgo: true }, /^\[B02\] cgo: cgo links against glibc of docker\.io\/library\/golang:1\.26-trixie@\S+, but the runtime base gcr\.io\/distroless\/static-debian13:nonroot@\S+ has no C library/],
     ['cgo with scratch', { cgo: true, runtimeImage: BaseImage.scratch() }, /^\[B02\] cgo: .*scratch has no C library/],
     ['cgo: musl builder, glibc runtime', { cgo: true, builderImage: BuilderImage.golang({ variant: GolangVariant.ALPINE }), runtimeImage: BaseImage.distrolessBase() }, /^\[B02\] runtimeImage: cgo binary built against musl/],
     ['cgo: newer glibc builder than runtime', { cgo: true, runtimeImage: BaseImage.distrolessBase({ debian: DebianRelease.BOOKWORM }) }, /^\[B02\] runtimeImage: builder .* has glibc 2\.41, newer than 2\.36/],
@@ -303,7 +303,7 @@ describe('render-time errors name the rule and the prop', () => {
     ['healthcheck binary missing from distroless', { healthCheck: ImageHealthCheck.fromCommand(['/bin/grpc_health_probe']) }, /^\[B16\] healthCheck: HEALTHCHECK \/bin\/grpc_health_probe is not in the image/],
     ['dockerignore excluding go.sum', { dockerignore: ['*.sum'] }, /^\[B04\] dockerignore: "\*\.sum" excludes go\.sum/],
     ['dockerignore excluding both module files', { dockerignore: ['go.*'] }, /^\[B04\] dockerignore: "go\.\*" excludes go\.mod and go\.sum/],
-    ['Go version disagreeing with the builder', { goVersion: '1.25', builderImage: BuilderImage.golang({ goVersion: '1.26.8' }) }, /^\[B18\] goVersion: declares Go 1\.25 but builder golang:1\.26\.8-trixie ships Go 1\.26\.8/],
+    ['Go version disagreeing with the builder', { goVersion: '1.25', builderImage: BuilderImage.golang({ goVersion: '1.26.8' }) }, /^\[B18\] goVersion: declares Go 1\.25 but builder docker\.io\/library\/golang:1\.26\.8-trixie ships Go 1\.26\.8/],
   ])('%s', (_name, props, message) => {
     expect(() => render(props)).toThrow(message);
   });

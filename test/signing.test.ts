@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { GoldenAnnotations, GoMicroservice, GoSbom, HardenedGoImage, ImageReference, ImageSignaturePolicy, ImageSigner, PolicyEngine, PolicyMode, SignatureFormat } from '../src';
-import { publish, Runner } from '../src/publish/publish';
+import { PreflightError, publish, Runner } from '../src/publish/publish';
 
 const DIGEST = `sha256:${'5e'.repeat(32)}`;
 const COSIGN_VERSION = 'GitVersion:    v3.1.3\nGitCommit:     unknown\n';
@@ -195,23 +195,34 @@ describe('ImageSignaturePolicy', () => {
 });
 
 describe('the image pipeline (golden-go publish)', () => {
-  function fixture(): { dir: string; imageJson: string } {
+  /** image.json and the Dockerfile in a temp dir, and a build context holding a go.mod (the preflight checks both). */
+  function fixture(): { dir: string; imageJson: string; context: string } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-publish-test-'));
-    const img = new HardenedGoImage(Testing.chart(), 'img', { name: 'orders', imageName: 'registry.example.com/acme/orders', version: '1.4.2', sourceDateEpoch: 1700000000, context: 'services/orders', dockerfileDir: dir });
+    const context = path.join(dir, 'services', 'orders');
+    fs.mkdirSync(context, { recursive: true });
+    fs.writeFileSync(path.join(context, 'go.mod'), 'module example.com/orders\n\ngo 1.26\n');
+    const img = new HardenedGoImage(Testing.chart(), 'img', { name: 'orders', imageName: 'registry.example.com/acme/orders', version: '1.4.2', sourceDateEpoch: 1700000000, context, dockerfileDir: dir });
     img.writeFiles(dir);
-    return { dir, imageJson: path.join(dir, 'image.json') };
+    return { dir, imageJson: path.join(dir, 'image.json'), context };
   }
 
-  /** A runner that records every command and answers like the tools would; `absent` tools fail as if not on PATH. */
+  /**
+   * A runner that records every command and answers like the tools would; `absent` tools fail as if not on
+   * PATH. The preflight's registry probe (node -e …) is recorded as `probe <url>` and answers 401, as a registry before login.
+   */
   function recorder(calls: string[][], absent: string[] = []): Runner {
     return (cmd, args, env) => {
+      if (cmd === process.execPath && args[0] === '-e') {
+        calls.push(['probe', args[2]]);
+        return 'status 401';
+      }
       calls.push([cmd, ...args, ...(env && Object.keys(env).length ? [`env:${Object.keys(env).sort().join(',')}`] : [])]);
       if (absent.includes(cmd)) throw new Error(`${cmd}: spawnSync ${cmd} ENOENT`);
       if (cmd === 'cosign' && args[0] === 'version') return COSIGN_VERSION;
       if (cmd === 'syft' && args[0] === 'version') return 'Application:   syft\nVersion:       1.57.2\n';
       if (cmd === 'podman' && args[0] === 'push') fs.writeFileSync(args[args.indexOf('--digestfile') + 1], DIGEST);
       if (cmd === 'podman' && args[0] === 'create') return 'ctr123\n';
-      if (cmd === 'docker' && args[0] === 'buildx') fs.writeFileSync(args[args.indexOf('--metadata-file') + 1], JSON.stringify({ 'containerimage.digest': DIGEST }));
+      if (cmd === 'docker' && args[1] === 'build') fs.writeFileSync(args[args.indexOf('--metadata-file') + 1], JSON.stringify({ 'containerimage.digest': DIGEST }));
       if (cmd === 'docker' && args[0] === 'create') return 'ctr\n';
       if (cmd === 'go') return BUILD_INFO;
       return '';
@@ -230,6 +241,9 @@ describe('the image pipeline (golden-go publish)', () => {
     go: 'go',
   });
   const PINNED = `127.0.0.1:5000/acme/orders@${DIGEST}`;
+  /** What the preflight asks of the tools (buildah engine, plain-HTTP loopback registry), before anything is built. */
+  const PREFLIGHT = ['buildah version', 'podman version', 'cosign version', 'syft version', 'probe http://127.0.0.1:5000/v2/'];
+  const command = (calls: string[][], name: string) => calls.find((c) => c.slice(0, 2).join(' ') === name)!;
   const LOCAL = ['--key', 'cosign.key', '--tlog-upload=false', '--allow-http-registry', '--allow-insecure-registry', '--yes'];
 
   test('buildah: build, push, syft SBOMs, attest, sign (Sigstore bundles) and record, with the exact commands', () => {
@@ -246,17 +260,18 @@ describe('the image pipeline (golden-go publish)', () => {
       signature: 'key',
       signatureFormat: 'bundle',
     });
-    expect(calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['cosign version', 'buildah bud', 'podman push', 'syft version', 'syft scan', 'cosign attest', 'cosign attest', 'cosign sign']);
-    const bud = calls[1];
+    expect(calls.map((c) => c.slice(0, 2).join(' '))).toEqual([...PREFLIGHT, 'buildah bud', 'podman push', 'syft scan', 'cosign attest', 'cosign attest', 'cosign sign']);
+    const bud = command(calls, 'buildah bud');
     expect(bud).toEqual(expect.arrayContaining(['--build-arg', 'GOPROXY=off', '--build-arg', 'BUILDER_IMAGE=localhost/golang:1.26', '--tag', '127.0.0.1:5000/acme/orders:1.4.2', '--timestamp', '1700000000']));
-    expect(bud[bud.length - 1]).toBe('services/orders');
+    expect(bud[bud.length - 1]).toBe(path.join(dir, 'services', 'orders'));
     // syft reads the pushed digest from the registry (plain HTTP here): the SBOM describes exactly what was signed.
-    expect(calls[4]).toEqual(['syft', 'scan', `registry:${PINNED}`, '-q', '-o', `spdx-json@2.3=${path.join(dir, 'sbom.spdx.json')}`, '-o', `cyclonedx-json@1.6=${path.join(dir, 'sbom.cdx.json')}`,
+    expect(command(calls, 'syft scan')).toEqual(['syft', 'scan', `registry:${PINNED}`, '-q', '-o', `spdx-json@2.3=${path.join(dir, 'sbom.spdx.json')}`, '-o', `cyclonedx-json@1.6=${path.join(dir, 'sbom.cdx.json')}`,
       'env:SYFT_REGISTRY_INSECURE_SKIP_TLS_VERIFY,SYFT_REGISTRY_INSECURE_USE_HTTP']);
     // No Rekor: cosign v3 refuses --tlog-upload=false with its TUF signing config, so that is off too.
-    expect(calls[5]).toEqual(['cosign', 'attest', '--use-signing-config=false', ...LOCAL, '--type', 'spdxjson', '--predicate', path.join(dir, 'sbom.spdx.json'), PINNED]);
-    expect(calls[6]).toEqual(['cosign', 'attest', '--use-signing-config=false', ...LOCAL, '--type', 'cyclonedx', '--predicate', path.join(dir, 'sbom.cdx.json'), PINNED]);
-    expect(calls[7]).toEqual(['cosign', 'sign', '--use-signing-config=false', ...LOCAL, PINNED]);
+    const cosign = calls.filter((c) => c[0] === 'cosign' && c[1] !== 'version');
+    expect(cosign[0]).toEqual(['cosign', 'attest', '--use-signing-config=false', ...LOCAL, '--type', 'spdxjson', '--predicate', path.join(dir, 'sbom.spdx.json'), PINNED]);
+    expect(cosign[1]).toEqual(['cosign', 'attest', '--use-signing-config=false', ...LOCAL, '--type', 'cyclonedx', '--predicate', path.join(dir, 'sbom.cdx.json'), PINNED]);
+    expect(cosign[2]).toEqual(['cosign', 'sign', '--use-signing-config=false', ...LOCAL, PINNED]);
     // The manifests pin exactly the recorded digest.
     expect(ImageReference.fromBuildRecord(path.join(dir, 'image.lock.json')).toString()).toBe(`127.0.0.1:5000/acme/orders:1.4.2@${DIGEST}`);
   });
@@ -284,8 +299,10 @@ describe('the image pipeline (golden-go publish)', () => {
     const { dir, imageJson } = fixture();
     const calls: string[][] = [];
     const v2: Runner = (cmd, args, env) => (cmd === 'cosign' && args[0] === 'version' ? (calls.push([cmd, ...args]), 'GitVersion:    v2.6.5\n') : recorder(calls)(cmd, args, env));
-    expect(() => publish(keyed(dir, imageJson), v2)).toThrow(/^publish needs cosign v3 \(scripts\/install-tools\.sh installs it\); `cosign version` says: GitVersion: {4}v2\.6\.5$/);
-    expect(calls).toEqual([['cosign', 'version']]);
+    expect(() => publish(keyed(dir, imageJson), v2)).toThrow(PreflightError);
+    expect(() => publish(keyed(dir, imageJson), v2))
+      .toThrow(/^preflight failed, nothing was built \(1 problem\):\n {2}- publish needs cosign v3 \(scripts\/install-tools\.sh installs it\); `cosign version` says: GitVersion: {4}v2\.6\.5$/);
+    expect(calls.map((c) => c.slice(0, 2).join(' ')).filter((c) => !PREFLIGHT.includes(c))).toEqual([]);
   });
 
   test('without syft: a loud warning and the Go-modules-only SBOM from go version -m; with CI=true an error', () => {
@@ -299,17 +316,19 @@ describe('the image pipeline (golden-go publish)', () => {
       expect(record).toMatchObject({ sbom: 'sbom.spdx.json', sbomTool: 'go version -m' });
       expect(record.cyclonedx).toBeUndefined();
       expect(logs).toContainEqual(expect.stringMatching(/^######## WARNING: syft \(syft\) is not usable: syft: spawnSync syft ENOENT: the SBOM lists the binary's Go modules only/));
-      expect(calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['cosign version', 'buildah bud', 'podman push', 'syft version', 'podman create', 'podman cp', 'podman rm', 'go version',
-        'cosign attest', 'cosign sign']);
-      expect(calls[4]).toEqual(['podman', 'create', '--tls-verify=false', PINNED]);
+      // The fallback reads the binary with the Go toolchain, so the preflight checks that too.
+      expect(calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['buildah version', 'podman version', 'cosign version', 'syft version', 'go version', 'probe http://127.0.0.1:5000/v2/',
+        'buildah bud', 'podman push', 'podman create', 'podman cp', 'podman rm', 'go version', 'cosign attest', 'cosign sign']);
+      expect(command(calls, 'podman create')).toEqual(['podman', 'create', '--tls-verify=false', PINNED]);
       const sbom = JSON.parse(fs.readFileSync(path.join(dir, 'sbom.spdx.json'), 'utf8'));
       expect(sbom.packages[0].versionInfo).toBe('1.4.2');
       expect(sbom).toEqual(JSON.parse(GoSbom.fromBuildInfo(BUILD_INFO, { name: '127.0.0.1:5000/acme/orders', version: '1.4.2', sourceDateEpoch: 1700000000, imageDigest: DIGEST })));
 
       process.env.CI = 'true';
       const inCi: string[][] = [];
-      expect(() => publish(keyed(dir, imageJson), recorder(inCi, ['syft']))).toThrow(/^syft \(syft\) is not usable: .*; with CI=true the Go-modules-only SBOM is not accepted/);
-      expect(inCi.some((c) => c[0] === 'cosign' && c[1] !== 'version')).toBe(false);
+      expect(() => publish(keyed(dir, imageJson), recorder(inCi, ['syft'])))
+        .toThrow(/^preflight failed, nothing was built \(1 problem\):\n {2}- syft \(syft\) is not usable: .*; with CI=true the Go-modules-only SBOM is not accepted/);
+      expect(inCi.map((c) => c.slice(0, 2).join(' '))).toEqual(PREFLIGHT);
     } finally {
       if (ci === undefined) delete process.env.CI;
       else process.env.CI = ci;
@@ -322,7 +341,9 @@ describe('the image pipeline (golden-go publish)', () => {
     const record = publish({ imageJson, engine: 'docker', buildArgs: {}, insecureRegistry: false, transparencyLog: true, record: path.join(dir, 'r.json'), sbom: path.join(dir, 's.json'), go: 'go' },
       recorder(calls));
     expect(record.repository).toBe('registry.example.com/acme/orders');
-    expect(calls[1]).toEqual(expect.arrayContaining(['--platform', 'linux/amd64,linux/arm64', '--output', 'type=image,name=registry.example.com/acme/orders:1.4.2,push=true,rewrite-timestamp=true']));
+    // The docker CLI, its buildx plugin and its daemon are checked, and the registry over HTTPS.
+    expect(calls.slice(0, 6).map((c) => c.slice(0, 3).join(' '))).toEqual(['docker buildx version', 'docker version --format', 'cosign version', 'syft version', 'probe https://registry.example.com/v2/', 'docker buildx build']);
+    expect(calls[5]).toEqual(expect.arrayContaining(['--platform', 'linux/amd64,linux/arm64', '--output', 'type=image,name=registry.example.com/acme/orders:1.4.2,push=true,rewrite-timestamp=true']));
     expect(calls.find((c) => c[0] === 'syft' && c[1] === 'scan')).toEqual(['syft', 'scan', `registry:registry.example.com/acme/orders@${DIGEST}`, '-q',
       '-o', `spdx-json@2.3=${path.join(dir, 's.json')}`, '-o', `cyclonedx-json@1.6=${path.join(dir, 'sbom.cdx.json')}`]);
     // Keyless with Rekor: cosign v3's defaults (bundle, the public-good signing config from TUF).
@@ -352,8 +373,8 @@ describe('the image pipeline (golden-go publish)', () => {
       const calls: string[][] = [];
       expect(() => publish({ ...options(dir, imageJson), vulnerabilityGate: { module: 'services/orders', db: '/srv/vulndb' } }, runner(calls)))
         .toThrow(/GO-2099-0001 in example\.com\/vulnmod@v1\.0\.0: example\.com\/vulnmod\/parse\.Header called from/);
-      expect(calls.map((c) => c[0])).toEqual(['govulncheck']);
-      expect(calls[0]).toEqual(['govulncheck', '-format', 'json', '-mode', 'source', '-db', 'file:///srv/vulndb', '-C', 'services/orders', './...']);
+      expect(calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['buildah version', 'podman version', 'cosign version', 'syft version', 'probe https://127.0.0.1:5000/v2/', 'govulncheck -format']);
+      expect(calls[5]).toEqual(['govulncheck', '-format', 'json', '-mode', 'source', '-db', 'file:///srv/vulndb', '-C', 'services/orders', './...']);
     });
 
     test('allow-listed: gate, build, SBOM attestation, OpenVEX attestation, sign, with the exact commands', () => {
@@ -361,13 +382,13 @@ describe('the image pipeline (golden-go publish)', () => {
       const calls: string[][] = [];
       const logs: string[] = [];
       const record = publish({ ...options(dir, imageJson), vulnerabilityGate: { module: 'services/orders', allow: { 'GO-2099-0001': 'only constant input' } } }, runner(calls), (s) => logs.push(s));
-      expect(calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['govulncheck -format', 'cosign version', 'buildah bud', 'podman push', 'syft version', 'syft scan',
-        'cosign attest', 'cosign attest', 'cosign attest', 'cosign sign']);
+      expect(calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['buildah version', 'podman version', 'cosign version', 'syft version', 'probe https://127.0.0.1:5000/v2/',
+        'govulncheck -format', 'buildah bud', 'podman push', 'syft scan', 'cosign attest', 'cosign attest', 'cosign attest', 'cosign sign']);
       const vex = path.join(dir, 'vex.openvex.json');
       const pinned = `127.0.0.1:5000/acme/orders@${DIGEST}`;
       const cosign = ['--use-signing-config=false', '--key', 'cosign.key', '--tlog-upload=false', '--yes'];
-      expect(calls[6]).toEqual(['cosign', 'attest', ...cosign, '--type', 'spdxjson', '--predicate', path.join(dir, 'sbom.spdx.json'), pinned]);
-      expect(calls[8]).toEqual(['cosign', 'attest', ...cosign, '--type', 'openvex', '--predicate', vex, pinned]);
+      expect(calls[9]).toEqual(['cosign', 'attest', ...cosign, '--type', 'spdxjson', '--predicate', path.join(dir, 'sbom.spdx.json'), pinned]);
+      expect(calls[11]).toEqual(['cosign', 'attest', ...cosign, '--type', 'openvex', '--predicate', vex, pinned]);
       const doc = JSON.parse(fs.readFileSync(vex, 'utf8'));
       expect(doc.statements.map((st: any) => [st.vulnerability.name, st.status, st.justification, st.products[0]['@id']])).toEqual([
         ['GO-2099-0002', 'not_affected', 'vulnerable_code_not_in_execute_path', `pkg:oci/orders@${encodeURIComponent(DIGEST)}?repository_url=127.0.0.1%3A5000%2Facme%2Forders`],
@@ -381,10 +402,8 @@ describe('the image pipeline (golden-go publish)', () => {
   test('a push without a digest and a broken build record are errors', () => {
     const { dir, imageJson } = fixture();
     expect(() => publish({ imageJson, engine: 'buildah', buildArgs: {}, insecureRegistry: false, transparencyLog: true, record: path.join(dir, 'r'), sbom: path.join(dir, 's'), go: 'go' },
-      (cmd, args) => {
-        if (cmd === 'podman' && args[0] === 'push') fs.writeFileSync(args[args.indexOf('--digestfile') + 1], '');
-        return cmd === 'cosign' ? COSIGN_VERSION : '';
-      })).toThrow(/publish: the push reported no digest/);
+      (cmd, args, env) => (cmd === 'podman' && args[0] === 'push' ? (fs.writeFileSync(args[args.indexOf('--digestfile') + 1], ''), '') : recorder([])(cmd, args, env))))
+      .toThrow(/publish: the push reported no digest/);
     fs.writeFileSync(path.join(dir, 'bad.json'), '{"tag":"1"}');
     expect(() => ImageReference.fromBuildRecord(path.join(dir, 'bad.json'))).toThrow(/is not a build record: it needs "repository" and "digest"/);
     expect(() => ImageReference.fromBuildRecord(path.join(dir, 'missing.json'))).toThrow(/cannot read the build record/);

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import { audit } from '../checklist/audit';
 import { packageVersion } from '../checklist/engine';
 import { failingErrors, formatFinding, renderJson, renderMarkdown, renderSarif } from '../checklist/findings';
-import { publish, PublishOptions } from '../publish/publish';
+import { PreflightError, publish, PublishOptions } from '../publish/publish';
 import { checkSignatureFormat } from '../publish/signature-format';
 import { VULN_SEVERITIES } from '../publish/vuln-gate';
 
@@ -32,7 +32,14 @@ database --vuln-db, default https://vuln.go.dev). A called vulnerability at or a
 the build, unless --vuln-allow names its OSV id with a reason. Vulnerabilities that are present but
 not called are attached as a signed OpenVEX attestation (not_affected,
 vulnerable_code_not_in_execute_path), written to --vex.
-Exit code: 0 published, 1 the pipeline failed (including the vulnerability gate), 2 usage error.`;
+
+A preflight runs before anything is built and reports every problem at once, one line each with its
+fix: the engine (buildah and podman, or docker with buildx and a daemon), cosign v3, syft, the build
+context with its go.mod, the Dockerfile, fully qualified base images (docker.io/library/golang:…, not
+golang:…) and the registry (GET /v2/ answers 200 or 401; plain HTTP with --insecure-registry).
+Each step then prints a progress line with its duration on stderr.
+Exit code: 0 published, 1 the pipeline failed (including the vulnerability gate), 2 usage error or
+a failed preflight (nothing was built or pushed).`;
 
 const AUDIT_USAGE = `usage: golden-go audit [--format text|json|sarif|markdown] [--kubernetes-version 1.35] [--output FILE] PATH...
 
@@ -65,7 +72,8 @@ Global options:
 Exit codes:
   0  success (audit: no error finding, warnings allowed)
   1  audit: error findings or unreadable files; publish: the pipeline failed
-  2  usage error (unknown command or option, bad value), or nothing to audit`;
+  2  usage error (unknown command or option, bad value), nothing to audit, or a failed publish
+     preflight (nothing was built or pushed)`;
 
 const COMMAND_LIST = Object.keys(COMMANDS).map((c) => `"${c}"`).join(' and ');
 
@@ -219,7 +227,8 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
       return 0;
     } catch (e) {
       err(`golden-go publish: ${(e as Error).message}\n`);
-      return 1;
+      // Like a usage error, a failed preflight changed nothing: fix the input or the machine and run again.
+      return e instanceof PreflightError ? 2 : 1;
     }
   }
   let args: Args;

@@ -221,7 +221,8 @@ export class BuilderImage {
       throw new Error(`BuilderImage.golang: goVersion must look like "1.26" or "1.26.8", got "${goVersion}"`);
     }
     const pinned = goVersion === '1.26' && variant === GolangVariant.TRIXIE ? GOLANG_126_TRIXIE : undefined;
-    const ref = withDigest(`golang:${goVersion}-${variant}`, options.digest ?? pinned);
+    // Fully qualified: buildah and podman resolve short names only through registries.conf, often not at all.
+    const ref = withDigest(`docker.io/library/golang:${goVersion}-${variant}`, options.digest ?? pinned);
     if (variant === GolangVariant.ALPINE) {
       return new BuilderImage(ref, Libc.MUSL, undefined, goVersion);
     }

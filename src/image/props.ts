@@ -20,7 +20,7 @@ export interface HardenedGoImageProps {
   readonly goModGoVersion?: string;
   /**
    * Image the binary is compiled in.
-   * @default - golang:1.26-trixie pinned by digest
+   * @default - docker.io/library/golang:1.26-trixie pinned by digest
    */
   readonly builderImage?: BuilderImage;
   /**

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { preflight } from './preflight';
 import { defaultRunner, Runner } from './runner';
 import { GoSbom } from './sbom';
 import { checkSignatureFormat, SignatureFormat, signatureFormats } from './signature-format';
@@ -10,6 +11,7 @@ import { DIGEST } from '../core/constants';
 // The Runner lives in its own file so the vulnerability gate shares it without an import cycle.
 export { defaultRunner } from './runner';
 export type { Runner } from './runner';
+export { PreflightError } from './preflight';
 
 /** Options of the image pipeline. */
 export interface PublishOptions {
@@ -72,9 +74,12 @@ export interface BuildRecord {
   readonly vex?: string;
 }
 
-function flagValue(argv: string[], flag: string): string | undefined {
-  const i = argv.indexOf(flag);
-  return i >= 0 ? argv[i + 1] : undefined;
+/** Runs one step and logs `<what> (<seconds> s)` when it is done. */
+function timed<T>(log: (s: string) => void, what: (result: T) => string, step: () => T): T {
+  const start = Date.now();
+  const result = step();
+  log(`${what(result)} (${((Date.now() - start) / 1000).toFixed(1)} s)`);
+  return result;
 }
 
 /** Build arguments of an argv, with overrides applied (existing ones replaced, new ones added). */
@@ -100,18 +105,16 @@ function withBuildArgs(argv: string[], overrides: Record<string, string>): strin
  * The manifests then pin the recorded digest (ImageReference.fromBuildRecord).
  */
 export function publish(o: PublishOptions, run: Runner = defaultRunner, log: (s: string) => void = () => undefined): BuildRecord {
-  const image = JSON.parse(fs.readFileSync(o.imageJson, 'utf8'));
-  const base: string[] = o.engine === 'buildah' ? image.buildahCommand : image.buildxCommand;
-  if (!Array.isArray(base)) throw new Error(`${o.imageJson} has no ${o.engine === 'buildah' ? 'buildahCommand' : 'buildxCommand'}: write it with HardenedGoImage.writeFiles`);
-  const defaultRef = o.engine === 'buildah' ? flagValue(base, '--tag')! : /name=([^,]+)/.exec(flagValue(base, '--output') ?? '')?.[1] ?? '';
-  const defaultRepo = defaultRef.replace(/:[^:/]+$/, '');
-  const repository = o.repository ?? defaultRepo;
+  const format = checkSignatureFormat(o.signatureFormat ?? SignatureFormat.BUNDLE, 'signatureFormat');
+  // Everything that can be checked without building, all at once: a missing tool or a short base-image
+  // name fails in a second, not after the build.
+  const ready = timed(log, () => 'preflight ok', () => preflight({ ...o, syft: o.syft ?? 'syft' }, run, log));
+  const { image, command: base, repository } = ready;
   const tag = o.tag ?? image.buildArgs?.VERSION ?? 'dev';
   const ref = `${repository}:${tag}`;
-  const format = checkSignatureFormat(o.signatureFormat ?? SignatureFormat.BUNDLE, 'signatureFormat');
 
-  // The gate runs first: a reachable vulnerability stops the publish before anything is built or pushed.
-  const gate = o.vulnerabilityGate && runVulnerabilityGate(o.vulnerabilityGate, run);
+  // The gate runs next: a reachable vulnerability stops the publish before anything is built or pushed.
+  const gate = o.vulnerabilityGate && timed(log, () => 'vulnerability gate: scanned', () => runVulnerabilityGate(o.vulnerabilityGate!, run));
   if (gate) {
     for (const f of gate.belowThreshold) log(`vulnerability gate: below the threshold: ${describeFinding(f)}`);
     for (const a of gate.allowed) log(`vulnerability gate: allowed (${a.reason}): ${describeFinding(a.finding)}`);
@@ -120,7 +123,6 @@ export function publish(o: PublishOptions, run: Runner = defaultRunner, log: (s:
     log(`vulnerability gate: passed (${gate.notReachable.length} present but not reachable)`);
   }
 
-  requireCosignV3(run);
   const digest = buildAndPush(o, base, ref, run, log);
   if (!DIGEST.test(digest ?? '')) throw new Error(`publish: the push reported no digest for ${ref}`);
   const pinned = `${repository}@${digest}`;
@@ -134,7 +136,7 @@ export function publish(o: PublishOptions, run: Runner = defaultRunner, log: (s:
     digest,
     work,
     sourceDateEpoch: Number(image.buildArgs?.SOURCE_DATE_EPOCH ?? 0),
-  }, run, log);
+  }, ready.syftVersion, run, log);
   let vex: string | undefined;
   if (gate?.notReachable.length) {
     vex = o.vex ?? path.join(path.dirname(o.sbom), 'vex.openvex.json');
@@ -166,10 +168,10 @@ function buildAndPush(o: PublishOptions, base: string[], ref: string, run: Runne
   if (o.engine === 'buildah') {
     const argv = withBuildArgs(base.slice(2), o.buildArgs).map((a, i, all) => (all[i - 1] === '--tag' ? ref : a));
     log(`build: buildah bud … --tag ${ref}`);
-    run('buildah', ['bud', ...argv]);
+    timed(log, () => 'build ok', () => run('buildah', ['bud', ...argv]));
     const digestFile = path.join(work, 'digest');
     log(`push: ${ref}`);
-    run('podman', ['push', '-q', ...tls, '--digestfile', digestFile, ref]);
+    timed(log, () => 'push ok', () => run('podman', ['push', '-q', ...tls, '--digestfile', digestFile, ref]));
     return fs.readFileSync(digestFile, 'utf8').trim();
   }
   const metadata = path.join(work, 'buildx-metadata.json');
@@ -177,7 +179,7 @@ function buildAndPush(o: PublishOptions, base: string[], ref: string, run: Runne
     .map((a, i, all) => (all[i - 1] === '--output' ? `type=image,name=${ref},push=true,rewrite-timestamp=true${o.insecureRegistry ? ',registry.insecure=true' : ''}` : a))
     .map((a, i, all) => (all[i - 1] === '--metadata-file' ? metadata : a));
   log(`build and push: docker buildx build … ${ref}`);
-  run('docker', ['buildx', 'build', ...argv]);
+  timed(log, () => 'build and push ok', () => run('docker', ['buildx', 'build', ...argv]));
   return JSON.parse(fs.readFileSync(metadata, 'utf8'))['containerimage.digest'];
 }
 
@@ -207,24 +209,20 @@ interface Sboms {
  * The SBOMs of the pushed image: syft over the whole image (SPDX 2.3 and CycloneDX 1.6), or, without
  * syft, the binary's Go modules (SPDX only).
  */
-function writeSboms(o: PublishOptions, img: PushedImage, run: Runner, log: (s: string) => void): Sboms {
-  const syft = o.syft ?? 'syft';
-  let syftVersion: string | undefined;
-  try {
-    syftVersion = /^Version:[ \t]*(.+)$/m.exec(run(syft, ['version']))?.[1].trim() ?? 'unknown';
-  } catch (e) {
-    const why = `syft (${syft}) is not usable: ${(e as Error).message.split('\n')[0]}`;
-    if (process.env.CI === 'true') throw new Error(`${why}; with CI=true the Go-modules-only SBOM is not accepted (install syft: scripts/install-tools.sh)`);
-    log(`######## WARNING: ${why}: the SBOM lists the binary's Go modules only (go version -m), not the base image's packages ########`);
-  }
+function writeSboms(o: PublishOptions, img: PushedImage, syftVersion: string | undefined, run: Runner, log: (s: string) => void): Sboms {
   if (syftVersion) {
     const cyclonedx = o.cyclonedx ?? path.join(path.dirname(o.sbom), 'sbom.cdx.json');
     // Straight from the registry: the SBOM describes exactly the pushed digest.
-    run(syft, ['scan', `registry:${img.pinned}`, '-q', '-o', `spdx-json@2.3=${o.sbom}`, '-o', `cyclonedx-json@1.6=${cyclonedx}`],
-      o.insecureRegistry ? { SYFT_REGISTRY_INSECURE_USE_HTTP: 'true', SYFT_REGISTRY_INSECURE_SKIP_TLS_VERIFY: 'true' } : {});
-    log(`sbom: ${o.sbom}, ${cyclonedx} (syft ${syftVersion})`);
+    timed(log, () => `sbom: ${o.sbom}, ${cyclonedx} (syft ${syftVersion})`, () => run(o.syft ?? 'syft',
+      ['scan', `registry:${img.pinned}`, '-q', '-o', `spdx-json@2.3=${o.sbom}`, '-o', `cyclonedx-json@1.6=${cyclonedx}`],
+      o.insecureRegistry ? { SYFT_REGISTRY_INSECURE_USE_HTTP: 'true', SYFT_REGISTRY_INSECURE_SKIP_TLS_VERIFY: 'true' } : {}));
     return { predicates: [{ type: 'spdxjson', file: o.sbom }, { type: 'cyclonedx', file: cyclonedx }], cyclonedx, tool: `syft ${syftVersion}` };
   }
+  return timed(log, () => `sbom: ${o.sbom} (go version -m: Go modules only)`, () => goModulesSbom(o, img, run));
+}
+
+/** The fallback without syft: the binary's Go modules, read from the pushed image with the Go toolchain. */
+function goModulesSbom(o: PublishOptions, img: PushedImage, run: Runner): Sboms {
   const ctr = run(img.cli, ['create', ...(img.cli === 'podman' && o.insecureRegistry ? ['--tls-verify=false'] : []), img.pinned]).trim().split('\n').pop()!;
   const binary = path.join(img.work, 'app');
   try {
@@ -235,7 +233,6 @@ function writeSboms(o: PublishOptions, img: PushedImage, run: Runner, log: (s: s
   const buildInfo = run(o.go, ['version', '-m', binary]);
   const options = { name: img.repository, version: img.tag, sourceDateEpoch: img.sourceDateEpoch, imageDigest: img.digest };
   fs.writeFileSync(o.sbom, GoSbom.fromBuildInfo(buildInfo, options));
-  log(`sbom: ${o.sbom} (go version -m: Go modules only)`);
   return { predicates: [{ type: 'spdxjson', file: o.sbom }], tool: 'go version -m' };
 }
 
@@ -248,15 +245,6 @@ export function cosignFormatFlags(format: SignatureFormat, transparencyLog: bool
   return transparencyLog ? [] : ['--use-signing-config=false'];
 }
 
-/** cosign v2 writes no bundle by default and knows no signing config: the flags above would mean something else. */
-function requireCosignV3(run: Runner): void {
-  const out = run('cosign', ['version']);
-  const major = /GitVersion:\s*v?(\d+)\./.exec(out)?.[1];
-  if (major === undefined || Number(major) < 3) {
-    throw new Error(`publish needs cosign v3 (scripts/install-tools.sh installs it); \`cosign version\` says: ${out.trim().split('\n').find((l) => l.startsWith('GitVersion')) ?? out.trim().slice(0, 200)}`);
-  }
-}
-
 /** Attests each predicate and signs the digest, once per layout of `format`; the signature comes last. */
 function signAndAttest(
   o: PublishOptions, format: SignatureFormat, pinned: string, predicates: Predicate[], run: Runner, log: (s: string) => void,
@@ -266,10 +254,9 @@ function signAndAttest(
   for (const f of signatureFormats(format)) {
     const cosign = [...cosignFormatFlags(f, o.transparencyLog), ...common];
     for (const p of predicates) {
-      run('cosign', ['attest', ...cosign, '--type', p.type, '--predicate', p.file, pinned]);
-      log(`attest (${f}): ${p.type} ${path.basename(p.file)} attached to ${pinned}`);
+      timed(log, () => `attest (${f}): ${p.type} ${path.basename(p.file)} attached to ${pinned}`,
+        () => run('cosign', ['attest', ...cosign, '--type', p.type, '--predicate', p.file, pinned]));
     }
-    run('cosign', ['sign', ...cosign, pinned]);
-    log(`sign (${f}): ${pinned}`);
+    timed(log, () => `sign (${f}): ${pinned}`, () => run('cosign', ['sign', ...cosign, pinned]));
   }
 }

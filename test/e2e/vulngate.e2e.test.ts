@@ -46,6 +46,8 @@ testWith('govulncheck')('publish: a reachable vulnerability stops it before the 
   const run: Runner = (cmd, args, env) => {
     calls.push([cmd, ...args]);
     if (cmd === govulncheck) return defaultRunner(cmd, args, env);
+    // The preflight's registry probe (node -e …): a registry before login.
+    if (cmd === process.execPath) return 'status 401';
     if (cmd === 'cosign' && args[0] === 'version') return 'GitVersion:    v3.1.3\n';
     if (cmd === 'podman' && args[0] === 'push') fs.writeFileSync(args[args.indexOf('--digestfile') + 1], DIGEST);
     if (cmd === 'podman' && args[0] === 'create') return 'ctr\n';
@@ -65,7 +67,8 @@ testWith('govulncheck')('publish: a reachable vulnerability stops it before the 
 
   expect(() => publish({ ...options, vulnerabilityGate: gate }, run)).toThrow(
     /1 reachable vulnerability[^]*GO-2099-0001 in example\.com\/vulnmod@v1\.0\.0: example\.com\/vulnmod\/parse\.Header called from example\.com\/vulnapp\.main \(main\.go:13:26\); fixed in example\.com\/vulnmod@v1\.0\.1/);
-  expect(calls.map((c) => c[0])).toEqual([govulncheck]);
+  // Only the preflight's checks came before it; nothing was built.
+  expect(calls.map((c) => (c[0] === process.execPath ? 'probe' : `${c[0]} ${c[1]}`))).toEqual(['buildah version', 'podman version', 'cosign version', 'syft version', 'probe', `${govulncheck} -format`]);
 
   calls.length = 0;
   const record = publish({ ...options, vulnerabilityGate: { ...gate, allow: { 'GO-2099-0001': 'Header only ever parses a constant' } } }, run);
