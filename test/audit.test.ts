@@ -181,3 +181,26 @@ describe('R02 in audit: the same verdict as at synth', () => {
     expect(auditProbes('/healthz', '/healthz', reason)).toEqual([expect.objectContaining({ status: 'suppressed', reason })]);
   });
 });
+
+describe('Go rules judge Go containers only (a polyglot set of manifests)', () => {
+  const SHOP = path.join(__dirname, 'fixtures', 'polyglot', 'shop.yaml');
+  const goOnly = (findings: any[]) => findings
+    .filter((f) => f.ruleId === 'R04' || (f.ruleId === 'R10' && /NO_COLOR/.test(f.message)) || f.ruleId === 'R05')
+    .map((f) => `${f.ruleId} ${f.object}`).sort();
+
+  test('the declared Go service gets the Go findings; Node, Python, Java and redis get none', () => {
+    expect(goOnly(json(SHOP).findings)).toEqual(['R04 Deployment/shop/checkout', 'R10 Deployment/shop/checkout']);
+  });
+
+  test('a container counts as Go when declared (annotation, * for all) or when it sets a Go runtime variable', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-polyglot-'));
+    const text = fs.readFileSync(SHOP, 'utf8')
+      .replace('      labels: {app.kubernetes.io/name: frontend}\n', '      labels: {app.kubernetes.io/name: frontend}\n      annotations: {golden-go.dev/go-containers: "*"}\n')
+      .replace('[{name: PYTHONUNBUFFERED, value: "1"}]', '[{name: PYTHONUNBUFFERED, value: "1"}, {name: GOGC, value: "50"}]');
+    fs.writeFileSync(path.join(dir, 'shop.yaml'), text);
+    expect(goOnly(json(dir).findings)).toEqual([
+      'R04 Deployment/shop/checkout', 'R04 Deployment/shop/frontend', 'R04 Deployment/shop/recommendations',
+      'R10 Deployment/shop/checkout', 'R10 Deployment/shop/frontend', 'R10 Deployment/shop/recommendations',
+    ]);
+  });
+});

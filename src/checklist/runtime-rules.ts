@@ -1,6 +1,6 @@
 // R01–R17: running it. Each rule is its data and its one check over the WorkloadModel.
 import { Report, RuleDefinition, RuleSeverity as S, RuleTarget as T, Violation } from './rule';
-import { ContainerModel, PodModel, selects, WorkloadModel, WORKLOADS } from './workload-model';
+import { ContainerModel, GO_CONTAINERS_ANNOTATION, GO_RUNTIME_ENV, PodModel, selects, WorkloadModel, WORKLOADS } from './workload-model';
 import { PINNED_REFERENCE, SECRET_NAME } from '../core/constants';
 import { quantityToBytes } from '../core/quantity';
 import { NAMESPACED_EXACT, NAMESPACED_PREFIXES, SYSCTL_NAME } from '../core/sysctl-names';
@@ -255,7 +255,7 @@ function r04MemLimit(ref: string, c: ContainerModel, report: Report): void {
     } else if (limitBytes !== undefined && Number(parsed[1]) * GO_UNITS[parsed[2] ?? 'B'] >= limitBytes) {
       report({ resource: ref, field, message: `GOMEMLIMIT=${v} is not below the memory limit ${lim.memory}: the OOM killer strikes before the GC reacts` });
     }
-  } else if (limitBytes !== undefined && !c.env.AUTOMEMLIMIT && !gml?.valueFrom) {
+  } else if (c.go && limitBytes !== undefined && !c.env.AUTOMEMLIMIT && !gml?.valueFrom) {
     report({ resource: ref, field, message: `no GOMEMLIMIT for the ${lim.memory} memory limit: Go does not read the cgroup limit and grows until the OOM killer stops it`, severity: S.WARNING });
   }
 }
@@ -373,7 +373,8 @@ function r10(m: WorkloadModel, report: Report): void {
       // A program declared not to read NO_COLOR (golden-go.dev/app-reads) is not given it.
       const reads = pod.podMeta.annotations?.[APP_READS_ANNOTATION];
       const readsNoColor = reads === undefined || String(reads).split(',').includes('NO_COLOR');
-      if (readsNoColor && !c.env.NO_COLOR) logs.push('NO_COLOR is not set');
+      // NO_COLOR is golden-go's convention for Go programs; another language's container is not judged on it.
+      if (c.go && readsNoColor && !c.env.NO_COLOR) logs.push('NO_COLOR is not set');
       if (logs.length) report({ resource: pod.ref, field: c.path, message: logs.join('; ') });
     }
   }
@@ -554,6 +555,12 @@ function goBytesCel(v: string): string {
 
 const memLimit = 'c.?resources.?limits[?"memory"]';
 
+/** CEL of `ContainerModel.go`: golden-go's workload, a container named in the annotation, or a Go runtime variable. */
+const GO_CONTAINER_CEL = '(object.metadata.?labels[?\'app.kubernetes.io/managed-by\'].orValue(\'\') == \'golden-go\''
+  + ' || variables.podMeta.?labels[?\'app.kubernetes.io/managed-by\'].orValue(\'\') == \'golden-go\''
+  + ` || variables.podMeta.?annotations[?${celString(GO_CONTAINERS_ANNOTATION)}].orValue('').split(',').exists(n, n.trim() == '*' || n.trim() == c.name)`
+  + ` || ${envOf('c')}.exists(e, e.name in [${GO_RUNTIME_ENV.map(celString).join(', ')}]))`;
+
 /** CEL of `hasGoMemLimit`. */
 const goMemLimitCel = `(${hasEnv('c', 'AUTOMEMLIMIT')} || ${hasEnv('c', 'GOMEMLIMIT', " && (has(e.valueFrom) || (has(e.value) && e.value.trim() != 'off'))")})`;
 const envValues = (name: string) => `${envOf('c')}.filter(e, e.name == ${celString(name)} && has(e.value)).map(e, e.value.trim())`;
@@ -571,7 +578,7 @@ const R04_CEL = eachContainer(`${envValues('GOMEMLIMIT')}.all(v, v == 'off' || (
   + ` && (${goMemLimitCel} || ${envValues('GOGC')}.all(v, !${GOGC_OFF}))`);
 
 // Its warnings: no GOMEMLIMIT for a memory limit, a GOGC Go ignores, GODEBUG madvdontneed=0.
-const R04_WARNING_CEL = eachContainer(`(!${memLimit}.hasValue() || ${hasEnv('c', 'AUTOMEMLIMIT')} || ${hasEnv('c', 'GOMEMLIMIT', ' && (has(e.value) || has(e.valueFrom))')})`
+const R04_WARNING_CEL = eachContainer(`(!${GO_CONTAINER_CEL} || !${memLimit}.hasValue() || ${hasEnv('c', 'AUTOMEMLIMIT')} || ${hasEnv('c', 'GOMEMLIMIT', ' && (has(e.value) || has(e.valueFrom))')})`
   + ` && ${envValues('GOGC')}.all(v, ${GOGC_OFF} || v.matches('^[0-9]+$'))`
   + ` && ${envValues('GODEBUG')}.all(v, ${madvCel('v')})`);
 
@@ -627,7 +634,7 @@ const R02_WARNING_CEL = eachContainer(`!has(c.readinessProbe) || !has(c.liveness
 /** CEL of r10: the container is given NO_COLOR unless the pod declares (APP_READS_ANNOTATION) that the program does not read it. */
 const appReads = `variables.podMeta.?annotations[?${celString(APP_READS_ANNOTATION)}]`;
 const R10_CEL = eachContainer('c.?terminationMessagePolicy.orValue(\'\') == \'FallbackToLogsOnError\''
-  + ` && (${hasEnv('c', 'NO_COLOR')} || (${appReads}.hasValue() && !${appReads}.value().split(',').exists(s, s == 'NO_COLOR')))`);
+  + ` && (!${GO_CONTAINER_CEL} || ${hasEnv('c', 'NO_COLOR')} || (${appReads}.hasValue() && !${appReads}.value().split(',').exists(s, s == 'NO_COLOR')))`);
 
 /** CEL of r11 within the pod: a port named metrics, or scrape annotations naming a container port. */
 const podAnnotation = (key: string) => `variables.podMeta.?annotations[?${celString(key)}].orValue('')`;

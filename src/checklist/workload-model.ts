@@ -36,7 +36,21 @@ export interface ContainerModel {
   readonly path: string;
   /** Environment variables by name. */
   readonly env: Record<string, any>;
+  /** Whether the container runs a Go program (see `GO_CONTAINERS_ANNOTATION`); the Go-only checks skip the others. */
+  readonly go: boolean;
 }
+
+/**
+ * Pod annotation naming the containers that run Go programs (comma-separated, or `*`), for workloads
+ * golden-go did not write. Without it a container counts as Go when the workload is golden-go's
+ * (`app.kubernetes.io/managed-by: golden-go`) or its environment sets a Go runtime variable.
+ */
+export const GO_CONTAINERS_ANNOTATION = 'golden-go.dev/go-containers';
+
+/** Environment variables only the Go runtime reads: setting one says the program is Go. */
+export const GO_RUNTIME_ENV = ['GOMEMLIMIT', 'GOMAXPROCS', 'GOGC', 'GODEBUG', 'GOTRACEBACK', 'AUTOMEMLIMIT'];
+
+const MANAGED_BY = 'app.kubernetes.io/managed-by';
 
 /** The kinds whose pod templates the workload rules check (and the admission policy judges). */
 export const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
@@ -66,11 +80,13 @@ function podModel(o: any): PodModel | undefined {
   const template = o.kind === 'Pod' ? o : o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
   if (!template) return undefined;
   const spec = template.spec ?? {};
-  const containers = (spec.containers ?? []).map((c: any) => ({
-    spec: c,
-    path: `${templatePath}spec.containers[${c.name}]`,
-    env: Object.fromEntries((c.env ?? []).map((e: any) => [e.name, e])),
-  }));
+  const golden = o.metadata?.labels?.[MANAGED_BY] === 'golden-go' || template.metadata?.labels?.[MANAGED_BY] === 'golden-go';
+  const declared = String(template.metadata?.annotations?.[GO_CONTAINERS_ANNOTATION] ?? '').split(',').map((n) => n.trim());
+  const containers = (spec.containers ?? []).map((c: any): ContainerModel => {
+    const env = Object.fromEntries((c.env ?? []).map((e: any) => [e.name, e]));
+    const go = golden || declared.includes('*') || declared.includes(c.name) || GO_RUNTIME_ENV.some((n) => n in env);
+    return { spec: c, path: `${templatePath}spec.containers[${c.name}]`, env, go };
+  });
   return {
     kind: o.kind, ref: objectRef(o), object: o, meta: o.metadata ?? {}, podMeta: template.metadata ?? {}, spec, namespace, templatePath, containers,
   };

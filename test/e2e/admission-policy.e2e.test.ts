@@ -51,7 +51,18 @@ const jobTemplate = (template: any) => ({ template: { ...template, spec: { ...te
  * More inputs, passing and failing, on the edges of the expressions (units, defaults, other kinds):
  * for each, the API server must reach the TypeScript check's verdict, whatever it is.
  */
+// A workload golden-go did not write, without any Go runtime variable: not a Go container, so no GOMEMLIMIT and no
+// NO_COLOR are asked of it; the same with the go-containers annotation naming it: a Go container again.
+const notGo: Mutation = (_o, dep, pod, c) => {
+  for (const labels of [dep.metadata.labels, pod.metadata.labels]) if (labels) delete labels['app.kubernetes.io/managed-by'];
+  c.env = c.env.filter((e: any) => !['GOMEMLIMIT', 'GOMAXPROCS', 'GOGC', 'GODEBUG', 'GOTRACEBACK', 'AUTOMEMLIMIT', 'NO_COLOR'].includes(e.name));
+};
 const VARIANTS: Array<[string, Mutation]> = [
+  ['not a Go container (no golden-go label, no Go runtime variable)', notGo],
+  ['declared a Go container by golden-go.dev/go-containers', (o, dep, pod, c) => {
+    notGo(o, dep, pod, c);
+    pod.metadata.annotations = { ...pod.metadata.annotations, 'golden-go.dev/go-containers': c.name };
+  }],
   ['GOMEMLIMIT off', (_o, _d, _p, c) => setEnv(c, 'GOMEMLIMIT', { value: 'off' })],
   ['GOMEMLIMIT from the downward API', (_o, _d, _p, c) => setEnv(c, 'GOMEMLIMIT', { valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } })],
   ['GOMEMLIMIT in GiB above the limit', (_o, _d, _p, c) => setEnv(c, 'GOMEMLIMIT', { value: '1GiB' })],
