@@ -259,6 +259,9 @@ describe('the image pipeline (golden-go publish)', () => {
       sbomTool: 'syft 1.57.2',
       signature: 'key',
       signatureFormat: 'bundle',
+      // Where a reader finds what was signed and attested (the local registry has no referrers API: the tag).
+      signatureLocations: [`referrers of ${PINNED} (or the tag 127.0.0.1:5000/acme/orders:${DIGEST.replace(':', '-')} without the referrers API)`],
+      attestations: ['spdxjson', 'cyclonedx'],
     });
     expect(calls.map((c) => c.slice(0, 2).join(' '))).toEqual([...PREFLIGHT, 'buildah bud', 'podman push', 'syft scan', 'cosign attest', 'cosign attest', 'cosign sign']);
     const bud = command(calls, 'buildah bud');
@@ -279,7 +282,10 @@ describe('the image pipeline (golden-go publish)', () => {
   test('legacy layout, and both layouts for a migration: the same attestations and signature per layout', () => {
     const { dir, imageJson } = fixture();
     const legacy: string[][] = [];
-    expect(publish({ ...keyed(dir, imageJson), signatureFormat: SignatureFormat.LEGACY }, recorder(legacy)).signatureFormat).toBe('legacy');
+    const legacyRecord = publish({ ...keyed(dir, imageJson), signatureFormat: SignatureFormat.LEGACY }, recorder(legacy));
+    expect(legacyRecord.signatureFormat).toBe('legacy');
+    const tag = `127.0.0.1:5000/acme/orders:${DIGEST.replace(':', '-')}`;
+    expect(legacyRecord.signatureLocations).toEqual([`${tag}.sig`, `${tag}.att`]);
     const LEGACY = ['--new-bundle-format=false', '--use-signing-config=false'];
     expect(legacy.filter((c) => c[0] === 'cosign' && c[1] !== 'version')).toEqual([
       ['cosign', 'attest', ...LEGACY, ...LOCAL, '--type', 'spdxjson', '--predicate', path.join(dir, 'sbom.spdx.json'), PINNED],
@@ -287,7 +293,9 @@ describe('the image pipeline (golden-go publish)', () => {
       ['cosign', 'sign', ...LEGACY, ...LOCAL, PINNED],
     ]);
     const both: string[][] = [];
-    expect(publish({ ...keyed(dir, imageJson), signatureFormat: SignatureFormat.BUNDLE_AND_LEGACY }, recorder(both)).signatureFormat).toBe('bundle+legacy');
+    const bothRecord = publish({ ...keyed(dir, imageJson), signatureFormat: SignatureFormat.BUNDLE_AND_LEGACY }, recorder(both));
+    expect(bothRecord.signatureFormat).toBe('bundle+legacy');
+    expect(bothRecord.signatureLocations).toEqual([expect.stringMatching(/^referrers of /), `${tag}.sig`, `${tag}.att`]);
     expect(both.filter((c) => c[0] === 'cosign' && c[1] !== 'version').map((c) => `${c[1]} ${c[2]} ${c.includes('--type') ? c[c.indexOf('--type') + 1] : ''}`.trim())).toEqual([
       'attest --use-signing-config=false spdxjson', 'attest --use-signing-config=false cyclonedx', 'sign --use-signing-config=false',
       'attest --new-bundle-format=false spdxjson', 'attest --new-bundle-format=false cyclonedx', 'sign --new-bundle-format=false',

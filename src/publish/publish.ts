@@ -4,7 +4,7 @@ import * as path from 'path';
 import { preflight } from './preflight';
 import { defaultRunner, Runner } from './runner';
 import { GoSbom } from './sbom';
-import { checkSignatureFormat, SignatureFormat, signatureFormats } from './signature-format';
+import { checkSignatureFormat, registryLocations, SignatureFormat, signatureFormats } from './signature-format';
 import { describeFinding, gateFailureMessage, renderOpenVex, runVulnerabilityGate, VulnerabilityGateOptions } from './vuln-gate';
 import { DIGEST } from '../core/constants';
 
@@ -70,6 +70,10 @@ export interface BuildRecord {
   readonly signature: string;
   /** The layout the signatures and attestations were written in. */
   readonly signatureFormat: SignatureFormat;
+  /** Where the signatures and attestations are in the registry (see `registryLocations`). */
+  readonly signatureLocations: string[];
+  /** The predicate types attested on the digest, as cosign names them (`spdxjson`, `cyclonedx`, `openvex`). */
+  readonly attestations: string[];
   /** The OpenVEX document attested, when the gate found vulnerabilities no call path reaches. */
   readonly vex?: string;
 }
@@ -154,6 +158,8 @@ export function publish(o: PublishOptions, run: Runner = defaultRunner, log: (s:
     sbomTool: sboms.tool,
     signature: o.key ? 'key' : 'keyless',
     signatureFormat: format,
+    signatureLocations: registryLocations(repository, digest, format),
+    attestations: predicates.map((p) => p.type),
     ...(vex ? { vex: path.basename(vex) } : {}),
   };
   fs.writeFileSync(o.record, JSON.stringify(record, undefined, 2) + '\n');

@@ -30,3 +30,15 @@ export function checkSignatureFormat(value: unknown, what: string): SignatureFor
   if (typeof value !== 'string' || !allowed.includes(value)) throw new Error(`${what}: ${JSON.stringify(value)} is not valid; allowed: ${allowed.join(', ')}`);
   return value as SignatureFormat;
 }
+
+/**
+ * Where cosign puts the signatures and attestations of `repository@digest` in a format: legacy tags
+ * `sha256-<hex>.sig` / `.att`; bundles as OCI 1.1 referrers of the digest, which a registry without the
+ * referrers API keeps in the tag `sha256-<hex>` (an OCI index of the bundles).
+ */
+export function registryLocations(repository: string, digest: string, format: SignatureFormat): string[] {
+  const tag = digest.replace(':', '-');
+  return signatureFormats(format).flatMap((f) => (f === SignatureFormat.LEGACY
+    ? [`${repository}:${tag}.sig`, `${repository}:${tag}.att`]
+    : [`referrers of ${repository}@${digest} (or the tag ${repository}:${tag} without the referrers API)`]));
+}

@@ -24,7 +24,9 @@ let keys: string;
 let otherKeys: string;
 
 interface Published {
-  readonly record: { repository: string; tag: string; digest: string; sbomTool: string; signatureFormat: string };
+  readonly record: {
+    repository: string; tag: string; digest: string; sbomTool: string; signatureFormat: string; signatureLocations: string[]; attestations: string[];
+  };
   readonly dir: string;
   readonly pinned: string;
 }
@@ -128,6 +130,9 @@ test('bundle layout: the registry has no referrers API, so the bundles sit in th
   expect(tags).toContain(tag);
   expect(tags).not.toContain(`${tag}.sig`);
   expect(tags).not.toContain(`${tag}.att`);
+  // The record names that tag as where the signatures are, and the attested predicate types.
+  expect(bundled.record.signatureLocations).toEqual([expect.stringContaining(`(or the tag ${bundled.record.repository}:${tag} without the referrers API)`)]);
+  expect(bundled.record.attestations).toEqual(['spdxjson', 'cyclonedx']);
   // The signature and the two SBOM attestations, each a bundle whose manifest names the image as subject.
   const bundles = await bundleReferrers(bundled.record.digest);
   expect(bundles).toHaveLength(3);
@@ -143,6 +148,8 @@ test('legacy layout: .sig and .att tags, no referrers tag', async () => {
   const tag = referrersTag(legacy.record.digest);
   expect(tags).toEqual(expect.arrayContaining([`${tag}.sig`, `${tag}.att`]));
   expect(tags).not.toContain(tag);
+  // The record's locations are exactly those tags.
+  expect(legacy.record.signatureLocations).toEqual([`${legacy.record.repository}:${tag}.sig`, `${legacy.record.repository}:${tag}.att`]);
   expect(await bundleReferrers(legacy.record.digest)).toEqual([]);
 });
 
