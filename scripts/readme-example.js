@@ -45,4 +45,26 @@ if (require.main === module) {
   }
 }
 
-module.exports = { readmeExample };
+/** Every ```<lang> block of the whole text, with the line its fence opens on (1-based). */
+function allExamples(text, lang) {
+  const out = [];
+  let current;
+  let fence;
+  text.split('\n').forEach((line, i) => {
+    if (current === undefined) {
+      const m = line.match(/^(```+)(\S*)\s*$/);
+      if (m) {
+        fence = m[1];
+        current = m[2] === lang ? { line: i + 1, lines: [] } : null;
+      }
+    } else if (line === fence) {
+      if (current) out.push({ line: current.line, code: current.lines.join('\n') + '\n' });
+      current = undefined;
+    } else if (current) {
+      current.lines.push(line);
+    }
+  });
+  return out;
+}
+
+module.exports = { readmeExample, allExamples };
