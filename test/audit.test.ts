@@ -204,3 +204,39 @@ describe('Go rules judge Go containers only (a polyglot set of manifests)', () =
     ]);
   });
 });
+
+describe('audit checks what synth refuses: ports below 1024, a limit below its request, the default namespace', () => {
+  const SHOP = path.join(__dirname, 'fixtures', 'polyglot', 'shop.yaml');
+  const audited = (edit: (text: string) => string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-go-synth-parity-'));
+    fs.writeFileSync(path.join(dir, 'shop.yaml'), edit(fs.readFileSync(SHOP, 'utf8')));
+    return json(dir).findings.filter((f: any) => f.object === 'Deployment/shop/frontend' || f.object === 'Deployment/-/frontend');
+  };
+  const messages = (findings: any[], ruleId: string) => findings.filter((f) => f.ruleId === ruleId).map((f) => f.message);
+
+  test('port 80 without the safe sysctl cannot be bound by a non-root process; with it, it can', () => {
+    const port80 = (t: string) => t.replace('containerPort: 3000', 'containerPort: 80');
+    expect(messages(audited(port80), 'R07')).toEqual([expect.stringContaining('port 80 cannot be bound without root or NET_BIND_SERVICE: set the safe sysctl net.ipv4.ip_unprivileged_port_start=80')]);
+    const withSysctl = (t: string) => port80(t).replace(
+      'securityContext: {runAsNonRoot: true, runAsUser: 10001, seccompProfile: {type: RuntimeDefault}}\n      containers:\n        - name: frontend',
+      'securityContext: {runAsNonRoot: true, runAsUser: 10001, seccompProfile: {type: RuntimeDefault}, sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: "80"}]}\n      containers:\n        - name: frontend');
+    expect(withSysctl(fs.readFileSync(SHOP, 'utf8'))).toContain('ip_unprivileged_port_start');
+    expect(messages(audited(withSysctl), 'R07')).toEqual([]);
+  });
+
+  test('a limit below its request (cpu in cores or millicores, memory in any unit) is an R03 error', () => {
+    const low = (t: string) => t.replace('requests: {cpu: 100m, memory: 256Mi, ephemeral-storage: 64Mi}\n            limits: {memory: 512Mi, ephemeral-storage: 128Mi}\n          securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: recommendations',
+      'requests: {cpu: 100m, memory: 256Mi, ephemeral-storage: 64Mi}\n            limits: {cpu: "0.05", memory: 0.2Gi, ephemeral-storage: 128Mi}\n          securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: recommendations');
+    expect(messages(audited(low), 'R03')).toEqual([
+      'limits.cpu 0.05 is below requests.cpu 100m: the API server refuses the pod',
+      'limits.memory 0.2Gi is below requests.memory 256Mi: the API server refuses the pod',
+    ].map((m) => expect.stringContaining(m.split(':')[0])));
+    // 0.5 cores is not below 100m.
+    expect(messages(audited((t) => low(t).replace('cpu: "0.05"', 'cpu: "0.5"')), 'R03')).toHaveLength(1);
+  });
+
+  test('no namespace means the default namespace: an R07 finding on metadata.namespace', () => {
+    const f = audited((t) => t.replace('  name: frontend\n  namespace: shop\n', '  name: frontend\n')).filter((x: any) => x.field === 'metadata.namespace');
+    expect(f.map((x: any) => [x.ruleId, x.message])).toEqual([['R07', expect.stringContaining('runs in the default namespace')]]);
+  });
+});

@@ -72,6 +72,7 @@ export const WORKLOAD_FIXTURES: WorkloadFixture[] = [
   fixture('R07', (_o, _d, _p, c) => { c.securityContext.readOnlyRootFilesystem = false; }),
   fixture('R07', (_o, _d, _p, c) => { c.securityContext.runAsUser = 0; }, 'root user'),
   fixture('R07', (_o, _d, pod) => { pod.spec.automountServiceAccountToken = true; }, 'service account token'),
+  fixture('R07', (_o, _d, _p, c) => { c.ports[0].containerPort = 80; }, 'port 80 without ip_unprivileged_port_start'),
   fixture('R08', (_o, _d, pod) => { pod.spec.securityContext.sysctls = [{ name: 'vm.swappiness', value: '0' }]; }),
   fixture('R08', (_o, _d, pod) => { pod.spec.securityContext.sysctls = [{ name: 'net/core/somaxconn', value: '1024' }]; }, 'unsafe, slash form'),
   // Opted in: a warning (the kubelets must allow it), no longer an error.

@@ -172,8 +172,19 @@ function r03(m: WorkloadModel, report: Report): void {
       const missing = [...['cpu', 'memory', 'ephemeral-storage'].filter((k) => req[k] === undefined).map((k) => `requests.${k}`),
         ...['memory', 'ephemeral-storage'].filter((k) => lim[k] === undefined).map((k) => `limits.${k}`)];
       if (missing.length) report({ resource: pod.ref, field: `${c.path}.resources`, message: `missing ${missing.join(', ')}` });
+      // The API server refuses these itself, so the admission policy needs no CEL for it; files are judged here.
+      const below = ['cpu', 'memory', 'ephemeral-storage'].filter((k) => req[k] !== undefined && lim[k] !== undefined && quantityValue(k, lim[k]) < quantityValue(k, req[k]));
+      for (const k of below) report({ resource: pod.ref, field: `${c.path}.resources.limits.${k}`, message: `limits.${k} ${lim[k]} is below requests.${k} ${req[k]}: the API server refuses the pod` });
     }
   }
+}
+
+/** A resource quantity as a number to compare: cores for cpu (`500m`, `0.5`, `2`), bytes otherwise; NaN when malformed. */
+function quantityValue(resource: string, q: unknown): number {
+  const v = String(q);
+  if (resource !== 'cpu') return memoryLimitBytes(v) ?? NaN;
+  if (/^[0-9]+(\.[0-9]+)?m$/.test(v)) return Number(v.slice(0, -1)) / 1000;
+  return /^([0-9]+(\.[0-9]*)?|\.[0-9]+)$/.test(v) ? Number(v) : NaN;
 }
 
 function memoryLimitBytes(limit: unknown): number | undefined {
@@ -320,6 +331,11 @@ function r07(m: WorkloadModel, report: Report): void {
     if (!spec.serviceAccountName || spec.serviceAccountName === 'default') podProblems.push('runs as the default ServiceAccount');
     if (spec.hostNetwork || spec.hostPID || spec.hostIPC) podProblems.push('shares a host namespace');
     if (podProblems.length) report({ resource: pod.ref, field: podSpec(pod, ''), message: podProblems.join('; ') });
+    // The default namespace is shared by everything and rarely carries a Pod Security level (Checkov CKV_K8S_21).
+    if ((pod.meta.namespace ?? 'default') === 'default') {
+      report({ resource: pod.ref, field: 'metadata.namespace', message: 'runs in the default namespace (none set): shared with everything else and usually without a Pod Security level' });
+    }
+    const unprivilegedFrom = unprivilegedPortStart(podSc.sysctls);
     for (const c of pod.containers) {
       const sc = c.spec.securityContext ?? {};
       const problems: string[] = [];
@@ -332,10 +348,22 @@ function r07(m: WorkloadModel, report: Report): void {
       const seccomp = sc.seccompProfile?.type ?? podSc.seccompProfile?.type;
       if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') problems.push('no RuntimeDefault seccomp profile');
       if (sc.readOnlyRootFilesystem !== true) problems.push('the root filesystem is writable');
+      // A non-root process without capabilities binds a port below 1024 only where the pod lowers the bound.
+      const low = (c.spec.ports ?? []).map((p: any) => Number(p.containerPort)).filter((p: number) => p < 1024 && p < unprivilegedFrom);
+      if (low.length && !(sc.capabilities?.add ?? []).includes('NET_BIND_SERVICE')) {
+        problems.push(`port ${low.join(', ')} cannot be bound without root or NET_BIND_SERVICE: set the safe sysctl net.ipv4.ip_unprivileged_port_start=${Math.min(...low)}`);
+      }
       if (problems.length) report({ resource: pod.ref, field: `${c.path}.securityContext`, message: problems.join('; ') });
     }
   }
 }
+
+/** The pod's `net.ipv4.ip_unprivileged_port_start` (either spelling), else the kernel's 1024. */
+function unprivilegedPortStart(sysctls: any[] | undefined): number {
+  const s = (sysctls ?? []).find((x) => UNPRIVILEGED_PORT_START.includes(x?.name) && /^[0-9]+$/.test(String(x.value)));
+  return s ? Number(s.value) : 1024;
+}
+const UNPRIVILEGED_PORT_START = ['net.ipv4.ip_unprivileged_port_start', 'net/ipv4/ip_unprivileged_port_start'];
 
 function r08(m: WorkloadModel, report: Report): void {
   for (const pod of m.pods) {
@@ -594,6 +622,7 @@ const R06_CEL = eachContainer(`!(${execSleep} != '' && ${shellLessCel})`
   + ` double(variables.podSpec.?terminationGracePeriodSeconds.orValue(30)) >= ${preStopSeconds} + delay + drain + ${SHUTDOWN_MARGIN_SECONDS}.0))`);
 const R06_WARNING_CEL = eachContainer(`${execSleep} == '' || ${shellLessCel}`);
 
+const celList = (items: string[]) => `[${items.map(celString).join(', ')}]`;
 const R07_CEL = 'variables.podSpec.?automountServiceAccountToken.orValue(true) == false'
   + " && !(variables.podSpec.?serviceAccountName.orValue('') in ['', 'default'])"
   + ' && !variables.podSpec.?hostNetwork.orValue(false) && !variables.podSpec.?hostPID.orValue(false) && !variables.podSpec.?hostIPC.orValue(false)'
@@ -606,11 +635,13 @@ const R07_CEL = 'variables.podSpec.?automountServiceAccountToken.orValue(true) =
   `${sc('?capabilities.?add')}.orValue([]).size() == 0`,
   `${sc('?seccompProfile.?type')}.orValue(variables.podSc.?seccompProfile.?type.orValue('')) in ['RuntimeDefault', 'Localhost']`,
   `${sc('?readOnlyRootFilesystem')}.orValue(false) == true`,
-].join(' && '));
+  `c.?ports.orValue([]).all(p, p.containerPort >= 1024 || 'NET_BIND_SERVICE' in ${sc('?capabilities.?add')}.orValue([])`
+  + ` || variables.podSc.?sysctls.orValue([]).exists(s, s.name in ${celList(UNPRIVILEGED_PORT_START)} && s.value.matches('^[0-9]+$') && int(s.value) <= p.containerPort))`,
+].join(' && '))
+  + " && object.metadata.?namespace.orValue('default') != 'default'";
 
 /** CEL of `Sysctls.normalize` (the slash form swaps "." and "/"); invalid names are in no safe set. */
 const sysctlName = "(s.name.contains('/') ? s.name.replace('.', '|').replace('/', '.').replace('|', '/') : s.name)";
-const celList = (items: string[]) => `[${items.map(celString).join(', ')}]`;
 const hostNetworkNet = `(variables.podSpec.?hostNetwork.orValue(false) && ${sysctlName}.startsWith('net.'))`;
 const isSafe = (kubernetesVersion: string) => `${sysctlName} in ${celList(Sysctls.safeNames(kubernetesVersion))}`;
 /** A valid namespaced sysctl the pod opted into (the golden-go.dev/unsafe-sysctls annotation): a warning when unsafe. */

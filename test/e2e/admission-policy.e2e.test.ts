@@ -58,6 +58,10 @@ const notGo: Mutation = (_o, dep, pod, c) => {
   c.env = c.env.filter((e: any) => !['GOMEMLIMIT', 'GOMAXPROCS', 'GOGC', 'GODEBUG', 'GOTRACEBACK', 'AUTOMEMLIMIT', 'NO_COLOR'].includes(e.name));
 };
 const VARIANTS: Array<[string, Mutation]> = [
+  ['port 80 with net.ipv4.ip_unprivileged_port_start=80', (_o, _d, pod, c) => {
+    c.ports[0].containerPort = 80;
+    pod.spec.securityContext.sysctls = [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }];
+  }],
   ['not a Go container (no golden-go label, no Go runtime variable)', notGo],
   ['declared a Go container by golden-go.dev/go-containers', (o, dep, pod, c) => {
     notGo(o, dep, pod, c);
