@@ -1,4 +1,4 @@
-import { DEBIAN_GLIBC, DIGEST } from '../core/constants';
+import { DEBIAN_GLIBC, DEFAULT_GO_VERSION, DIGEST } from '../core/constants';
 import { PATTERNS } from '../core/patterns';
 
 /**
@@ -215,7 +215,7 @@ export interface CustomBuilderImageOptions {
 export class BuilderImage {
   /** The official golang image. */
   public static golang(options: GolangBuilderOptions = {}): BuilderImage {
-    const goVersion = options.goVersion ?? '1.26';
+    const goVersion = options.goVersion ?? DEFAULT_GO_VERSION;
     const variant = options.variant ?? GolangVariant.TRIXIE;
     if (!/^1\.\d+(\.\d+)?$/.test(goVersion)) {
       throw new Error(`BuilderImage.golang: goVersion must look like "1.26" or "1.26.8", got "${goVersion}"`);

@@ -8,7 +8,7 @@ import {
 import { displayFinding, RuleGate } from '../checklist/engine';
 import { RawFinding, RuleSeverity } from '../checklist/rule';
 import { Suppression, validateSuppression } from '../checklist/suppressions';
-import { BINARY_PATH, GENERATED_MARKER, REPOSITORY } from '../core/constants';
+import { BINARY_PATH, DEFAULT_GO_VERSION, GENERATED_MARKER, REPOSITORY } from '../core/constants';
 import { invalidValue } from '../core/errors';
 import { parseGoDirective } from '../core/go-mod';
 import { checkPattern, PATTERNS } from '../core/patterns';
@@ -190,7 +190,7 @@ function resolveSelfCheck(props: HardenedGoImageProps): SelfCheck {
 /** Builder and runtime bases: the Go release they agree on (B18), pinning (B11) and libc coherence (B02). */
 function resolveBases(props: HardenedGoImageProps, gate: RuleGate) {
   const strict = props.strict ?? false;
-  const goVersion = props.goVersion ?? '1.26';
+  const goVersion = props.goVersion ?? DEFAULT_GO_VERSION;
   if (!/^1\.\d+(\.\d+)?$/.test(goVersion)) {
     throw invalidValue('goVersion', goVersion, 'a Go release such as "1.26" or "1.26.8"');
   }
