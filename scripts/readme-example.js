@@ -6,33 +6,43 @@
 //   (up to the next heading of the same or a higher level). Exits 1 naming what is missing.
 const fs = require('fs');
 
-function readmeExample(text, heading, lang, n = 1) {
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => /^#{1,6} /.test(l) && l.replace(/^#+ /, '').trim() === heading);
-  if (start < 0) throw new Error(`no heading "${heading}"`);
-  const level = lines[start].match(/^#+/)[0].length;
-  const blocks = [];
+/** Every fenced block of the text: its language, the lines of its opening and closing fence (1-based), its code. */
+function fencedBlocks(text) {
+  const out = [];
   let current;
-  let fence;
-  for (const line of lines.slice(start + 1)) {
+  text.split('\n').forEach((line, i) => {
     if (current === undefined) {
       const m = line.match(/^(```+)(\S*)\s*$/);
-      if (m) {
-        fence = m[1];
-        current = m[2] === lang ? [] : null;
-        continue;
-      }
-      const h = line.match(/^(#+) /);
-      if (h && h[1].length <= level) break;
-    } else if (line === fence) {
-      if (current) blocks.push(current.join('\n') + '\n');
+      if (m) current = { fence: m[1], lang: m[2], line: i + 1, lines: [] };
+    } else if (line === current.fence) {
+      out.push({ lang: current.lang, line: current.line, end: i + 1, code: current.lines.join('\n') + '\n' });
       current = undefined;
-    } else if (current) {
-      current.push(line);
+    } else {
+      current.lines.push(line);
     }
-  }
-  if (blocks.length < n) throw new Error(`"${heading}" has ${blocks.length} \`\`\`${lang} block(s), not ${n}`);
-  return blocks[n - 1];
+  });
+  return out;
+}
+
+/** Every ```<lang> block of the whole text, with the line its fence opens on (1-based). */
+function allExamples(text, lang) {
+  return fencedBlocks(text).filter((b) => b.lang === lang).map(({ line, code }) => ({ line, code }));
+}
+
+function readmeExample(text, heading, lang, n = 1) {
+  const lines = text.split('\n');
+  const blocks = fencedBlocks(text);
+  // A `#` line inside a code block (a shell comment) is no heading.
+  const inBlock = (i) => blocks.some((b) => i + 1 > b.line && i + 1 < b.end);
+  const start = lines.findIndex((l, i) => !inBlock(i) && /^#{1,6} /.test(l) && l.replace(/^#+ /, '').trim() === heading);
+  if (start < 0) throw new Error(`no heading "${heading}"`);
+  const level = lines[start].match(/^#+/)[0].length;
+  // The section ends at the next heading of the same or a higher level.
+  const next = lines.findIndex((l, i) => i > start && !inBlock(i) && (l.match(/^(#+) /)?.[1].length ?? Infinity) <= level);
+  const end = next < 0 ? lines.length : next;
+  const mine = blocks.filter((b) => b.lang === lang && b.line > start + 1 && b.line <= end);
+  if (mine.length < n) throw new Error(`"${heading}" has ${mine.length} \`\`\`${lang} block(s), not ${n}`);
+  return mine[n - 1].code;
 }
 
 if (require.main === module) {
@@ -43,28 +53,6 @@ if (require.main === module) {
     process.stderr.write(`readme-example: ${file}: ${e.message}\n`);
     process.exit(1);
   }
-}
-
-/** Every ```<lang> block of the whole text, with the line its fence opens on (1-based). */
-function allExamples(text, lang) {
-  const out = [];
-  let current;
-  let fence;
-  text.split('\n').forEach((line, i) => {
-    if (current === undefined) {
-      const m = line.match(/^(```+)(\S*)\s*$/);
-      if (m) {
-        fence = m[1];
-        current = m[2] === lang ? { line: i + 1, lines: [] } : null;
-      }
-    } else if (line === fence) {
-      if (current) out.push({ line: current.line, code: current.lines.join('\n') + '\n' });
-      current = undefined;
-    } else if (current) {
-      current.lines.push(line);
-    }
-  });
-  return out;
 }
 
 module.exports = { readmeExample, allExamples };
