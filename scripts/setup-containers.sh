@@ -13,12 +13,14 @@
 #   readiness checks (scripts/k8s-local/up.sh)
 #   gcc, libc6-dev: cgo, for the corpus service examples/services/cgosqlite (SQLite)
 #   podman-compose: runs the Compose file GoMicroservice.writeCompose writes (test/e2e/compose.e2e.test.ts)
-#   debootstrap: the Debian rootfs of the local cgo builder and glibc runtime base images
-#   (scripts/e2e-base-images.sh cgo)
+#   debootstrap, debian-archive-keyring, gpgv: the Debian rootfs of the local cgo builder and glibc runtime
+#   base images (scripts/e2e-base-images.sh cgo); debootstrap checks the mirror's Release signature only
+#   when the keyring (only a Recommends) and gpgv (no dependency of it) are there, so both are named
 set -euo pipefail
 
 packages=(podman buildah runc catatonit conmon containernetworking-plugins iptables uidmap docker-registry
-  busybox-static ca-certificates tzdata binutils openssl curl gcc libc6-dev podman-compose debootstrap)
+  busybox-static ca-certificates tzdata binutils openssl curl gcc libc6-dev podman-compose debootstrap
+  debian-archive-keyring gpgv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -57,7 +59,7 @@ mkdir -p "$(dirname "$reg")"
 
 # Fail here, naming what is missing, rather than deep inside a test.
 missing=()
-for bin in podman buildah runc catatonit conmon newuidmap iptables docker-registry busybox readelf openssl curl gcc debootstrap podman-compose; do
+for bin in podman buildah runc catatonit conmon newuidmap iptables docker-registry busybox readelf openssl curl gcc debootstrap podman-compose gpgv; do
   command -v "$bin" >/dev/null 2>&1 || missing+=("$bin")
 done
 for f in /usr/lib/cni/bridge /usr/lib/cni/portmap /usr/share/zoneinfo/UTC /etc/ssl/certs/ca-certificates.crt; do
