@@ -28,13 +28,15 @@ const image = (dockerfile: string, dockerignore: string = golden.dockerignore) =
 };
 const k8s = (objects: any[]) => failingIds(checkManifests(objects, { kubernetesVersion: '1.35' }));
 
+// golden's Dockerfile with ARG GOPROXY declared only before FROM: empty inside the stage (B05).
+const GOPROXY_ONLY_BEFORE_FROM = golden.dockerfile.replace(/\nARG GOPROXY=(\S+)\n/, '\n').replace('# syntax=docker/dockerfile:1\n', '# syntax=docker/dockerfile:1\nARG GOPROXY=https://proxy.golang.org,direct\n');
+
 const imageCases: Array<[string, () => string[]]> = [
   ['B01', () => image(golden.dockerfile.replace('CGO_ENABLED=0\n', 'GOAMD64=v1\n'))],
   ['B02', () => image(golden.dockerfile.replace('CGO_ENABLED=0\n', 'CGO_ENABLED=1\n'))],
   ['B03', () => image(golden.dockerfile.replace('go mod download && go mod verify', 'true'))],
   ['B04', () => image(golden.dockerfile, '.git\n.env\n*.sum\n')],
-  // The ARG only before FROM: empty inside the stage, so --build-arg GOPROXY does nothing.
-  ['B05', () => image(golden.dockerfile.replace(/\nARG GOPROXY=(\S+)\n/, '\n').replace('# syntax=docker/dockerfile:1\n', '# syntax=docker/dockerfile:1\nARG GOPROXY=https://proxy.golang.org,direct\n'))],
+  ['B05', () => image(GOPROXY_ONLY_BEFORE_FROM)],
   ['B06', () => image(golden.dockerfile.replace('WORKDIR /src\n', 'WORKDIR /src\nENV GONOSUMDB=*\n'))],
   ['B07', () => image(golden.dockerfile.replace('GOFLAGS=-mod=readonly \\\n    ', ''))],
   ['B08', () => image(golden.dockerfile.replace('ARG TARGETOS\n', 'ARG TARGETOS\nARG GITHUB_TOKEN\n'))],
@@ -286,9 +288,8 @@ ENTRYPOINT ["/app"]
   });
 
   test('B05: an ARG declared only before FROM is empty in the stage; redeclared, it is fine', () => {
-    const globalOnly = golden.dockerfile.replace(/\nARG GOPROXY=(\S+)\n/, '\n').replace('# syntax=docker/dockerfile:1\n', '# syntax=docker/dockerfile:1\nARG GOPROXY=https://proxy.golang.org,direct\n');
-    expect(findings(globalOnly, 'B05')).toEqual([['error', expect.stringContaining('reads ARG GOPROXY, which is declared only before FROM')]]);
-    const redeclared = globalOnly.replace('ARG TARGETOS\n', 'ARG TARGETOS\nARG GOPROXY\n');
+    expect(findings(GOPROXY_ONLY_BEFORE_FROM, 'B05')).toEqual([['error', expect.stringContaining('reads ARG GOPROXY, which is declared only before FROM')]]);
+    const redeclared = GOPROXY_ONLY_BEFORE_FROM.replace('ARG TARGETOS\n', 'ARG TARGETOS\nARG GOPROXY\n');
     expect(findings(redeclared, 'B05')).toEqual([]);
   });
 
